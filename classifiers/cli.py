@@ -1,0 +1,105 @@
+"""The `boilercut` command: clean, serve, train, evaluate."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+EXIT_BAD_INPUT = 2
+
+
+def _threshold(value: str) -> float:
+    t = float(value)
+    if not 0.0 <= t <= 1.0:
+        raise argparse.ArgumentTypeError("threshold must be within [0, 1]")
+    return t
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="boilercut", description="Scraped web text → the clean main article.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    c = sub.add_parser("clean", help="clean a file, stdin, or a JSON Lines stream")
+    c.add_argument("file", nargs="?", default="-", help="text file, or - for stdin (default)")
+    c.add_argument("--jsonl", action="store_true", help='read {"id", "text"} records from stdin, write one result per line')
+    c.add_argument("--json", action="store_true", help="print the whole result as JSON instead of the article")
+    c.add_argument("--encoding", default="utf-8", help="encoding of FILE (default utf-8)")
+    c.add_argument("--threshold", type=_threshold, help="decision threshold on the article probability")
+    c.add_argument("--no-segments", action="store_true", help="leave the per-segment list out of JSON output")
+    c.add_argument("--workers", type=int, default=1, help="processes for --jsonl (default 1)")
+
+    s = sub.add_parser("serve", help="run the HTTP service")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8080)
+
+    for name, helptext in (("train", "train the model from the labeled datasets"),
+                           ("evaluate", "cross-validate grouped by site domain and report quality")):
+        t = sub.add_parser(name, help=helptext)
+        t.add_argument("--data", type=Path, help="datasets folder (default ../shared/datasets or $BOILERCUT_DATA)")
+        t.add_argument("--folds", type=int, default=5)
+        t.add_argument("--workers", type=int, default=2, help="processes for feature extraction")
+        t.add_argument("--max-docs", type=int, help="use a subset of the documents (quick runs)")
+        t.add_argument("--quiet", action="store_true", help="no progress bars")
+        if name == "train":
+            t.add_argument("--out", type=Path, default=Path(__file__).parent / "models",
+                           help="where to write the model (default: the package's models folder)")
+        else:
+            t.add_argument("--threshold", type=_threshold, default=0.5)
+            t.add_argument("--report", type=Path, default=Path("reports/evaluation.json"))
+    return p
+
+
+def _clean_file(args: argparse.Namespace) -> int:
+    from .pipeline import clean
+
+    try:
+        raw = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+    except OSError as exc:
+        print(f"boilercut: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    encoding = "utf-8-sig" if args.encoding.lower().replace("_", "-") in ("utf-8", "utf8") else args.encoding
+    try:
+        text = raw.decode(encoding)
+    except LookupError:
+        print(f"boilercut: unknown encoding {args.encoding!r}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except UnicodeDecodeError as exc:
+        print(f"boilercut: {args.file} is not valid {args.encoding} ({exc.reason} at byte {exc.start}); "
+              "pass --encoding", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    result = clean(text, threshold=args.threshold, include_segments=not args.no_segments)
+    if args.json:
+        print(json.dumps(result.to_dict(include_segments=not args.no_segments), ensure_ascii=False))
+    elif result.article:
+        print(result.article)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "clean":
+        if args.jsonl:
+            from . import jsonl
+
+            jsonl.run(sys.stdin.buffer, sys.stdout, workers=max(1, args.workers), threshold=args.threshold,
+                      include_segments=not args.no_segments)
+            return 0
+        return _clean_file(args)
+    if args.command == "serve":
+        from service import serve
+
+        serve(host=args.host, port=args.port)
+        return 0
+    from .training import train
+
+    if args.command == "train":
+        train.train_command(args.data, args.out, args.folds, args.workers, args.max_docs, progress=not args.quiet)
+    else:
+        train.evaluate_command(args.data, args.report, args.folds, args.threshold, args.workers, args.max_docs,
+                               progress=not args.quiet)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

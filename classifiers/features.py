@@ -1,0 +1,208 @@
+"""Segments → stage-one feature matrix: the segment, its neighbours, the whole document.
+
+`FEATURE_NAMES` is the contract with the model: the names are saved with the
+artifact and checked when it is loaded.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from . import cues, language, textstats, topic
+from .arrays import distance_since, distance_until, run_ids, run_mean, run_position, shift, window_mean
+
+_PROSE_MIN_WORDS = 10
+_SHORT_WORDS = 8
+_NEIGHBOUR_OFFSETS = (-2, -1, 1, 2)
+_FOREIGN_LANG_MIN_CHARS = 150
+_FOREIGN_LANG_MAX_CALLS = 3  # bounds the cost of per-segment language checks
+
+_OWN = (
+    "log_chars", "log_words", "mean_word_len", "alpha_ratio", "upper_ratio", "digit_ratio",
+    "punct_ratio", "cap_word_ratio", "numeric_word_ratio", "stop_ratio", "ui_ratio", "footer_ratio",
+    "ends_sentence", "ends_colon", "ends_ellipsis", "ends_alnum", "starts_lower", "starts_bullet",
+    "all_caps", "log_sentences", "commas_per_word", "teaser_prefix", "copyright", "key_value",
+    "fact_per_word", "date_like", "urlish", "separators", "question", "log_duplicates",
+    "quoted", "log_content_terms", "foreign_language",
+)
+_DOC = (
+    "rel_position", "rel_char_position", "doc_log_segments", "doc_log_words", "doc_prose_share",
+    "doc_short_share", "doc_is_english", "rel_log_chars", "words_z", "main_dist_before",
+    "main_dist_after", "prose_mass_before", "prose_mass_after", "segments_after_last_prose",
+    "segments_before_first_prose",
+)
+_TOPIC = (
+    "centroid_sim", "support_share", "prev_sim", "next_sim", "max_neighbour_sim",
+    "run_centroid_sim", "run_fact_per_word", "run_cap_word_ratio", "run_log_len", "run_index",
+    "run_index_from_end", "since_teaser", "until_prose", "since_prose", "window_prose_share",
+    "window_log_words",
+)
+_NEIGHBOURED = ("log_words", "stop_ratio", "ends_sentence", "ui_ratio", "starts_bullet", "centroid_sim",
+                "fact_per_word", "teaser_prefix", "cap_word_ratio", "key_value")
+_NEIGHBOURS = tuple(f"{name}@{k:+d}" for k in _NEIGHBOUR_OFFSETS for name in _NEIGHBOURED)
+FEATURE_NAMES: tuple[str, ...] = _OWN + _DOC + _TOPIC + _NEIGHBOURS
+
+_ELLIPSIS = ("...", "…")
+
+
+@dataclass(frozen=True)
+class DocumentFeatures:
+    matrix: np.ndarray  # n × len(FEATURE_NAMES), float32
+    terms: sparse.csr_matrix  # for the sequence stage's similarity with first-pass weights
+    n_words: np.ndarray
+    lang: str
+
+
+def _line_starts_with(pattern: re.Pattern, texts: list[str]) -> np.ndarray:
+    # Anchored patterns: one C-level match per segment beats scanning the joined text.
+    return np.fromiter((pattern.match(t) is not None for t in texts), dtype=bool, count=len(texts))
+
+
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    return num / np.maximum(den, 1.0)
+
+
+def _foreign_language(texts: list[str], stop_ratio: np.ndarray, lang: str) -> np.ndarray:
+    """Flag long segments written in another language than the document (few, bounded calls)."""
+    flags = np.zeros(len(texts))
+    if lang == language.UNDETERMINED:
+        return flags
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    suspects = np.flatnonzero((lengths >= _FOREIGN_LANG_MIN_CHARS) & (stop_ratio < 0.08))
+    for i in suspects[:_FOREIGN_LANG_MAX_CALLS]:
+        seg_lang = language.detect(texts[i])
+        flags[i] = float(seg_lang not in (lang, language.UNDETERMINED))
+    return flags
+
+
+def _own_features(texts: list[str], stats: textstats.TextStats, lang: str) -> dict[str, np.ndarray]:
+    n = len(texts)
+    first = [t[0] for t in texts]
+    last = [t[-1] for t in texts]
+    words = stats.n_words
+    f: dict[str, np.ndarray] = {}
+    f["log_chars"] = np.log1p(stats.n_chars)
+    f["log_words"] = np.log1p(words)
+    f["mean_word_len"] = _ratio(stats.word_chars, words)
+    f["alpha_ratio"] = _ratio(stats.n_alpha, stats.n_chars)
+    f["upper_ratio"] = _ratio(stats.n_upper, stats.n_alpha)
+    f["digit_ratio"] = _ratio(stats.n_digit, stats.n_chars)
+    f["punct_ratio"] = _ratio(stats.n_punct, stats.n_chars)
+    f["cap_word_ratio"] = _ratio(stats.n_cap_words, words)
+    f["numeric_word_ratio"] = _ratio(stats.n_numeric_words, words)
+    f["stop_ratio"] = _ratio(stats.n_stop, words)
+    f["ui_ratio"] = _ratio(stats.n_ui, words)
+    f["footer_ratio"] = _ratio(stats.n_footer, words)
+    ends_ellipsis = np.fromiter((t.endswith(_ELLIPSIS) for t in texts), dtype=bool, count=n)
+    f["ends_sentence"] = np.fromiter((c in ".!?\"'”’)" for c in last), dtype=bool, count=n) & ~ends_ellipsis
+    f["ends_colon"] = np.fromiter((c == ":" for c in last), dtype=bool, count=n)
+    f["ends_ellipsis"] = ends_ellipsis
+    f["ends_alnum"] = np.fromiter((c.isalnum() for c in last), dtype=bool, count=n)
+    f["starts_lower"] = np.fromiter((c.islower() for c in first), dtype=bool, count=n)
+    f["starts_bullet"] = _line_starts_with(cues.BULLET_START, texts)
+    f["all_caps"] = (f["upper_ratio"] > 0.8) & (stats.n_alpha >= 3)
+    f["log_sentences"] = np.log1p(stats.count_sentence_ends())
+    f["commas_per_word"] = _ratio(stats.count_chars(","), words)
+    f["teaser_prefix"] = _line_starts_with(cues.TEASER_PREFIX, texts)
+    f["copyright"] = (stats.count_chars("©") + stats.count_tokens(cues.COPYRIGHT_WORDS)) > 0
+    f["key_value"] = _line_starts_with(cues.KEY_VALUE, texts)
+    facts = stats.count_matches_after_numbers(cues.AFTER_NUMBER) + stats.count_chars(cues.CURRENCY)
+    f["fact_per_word"] = _ratio(facts, words)
+    f["date_like"] = (stats.count_tokens(cues.MONTHS) > 0) & (stats.n_numeric_words > 0)
+    f["urlish"] = (stats.count_tokens(cues.URL_WORDS) + stats.count_chars("@#")) > 0
+    f["separators"] = np.log1p(stats.count_chars(cues.SEPARATOR_CHARS))
+    f["question"] = np.fromiter((c == "?" for c in last), dtype=bool, count=n)
+    counts: dict[str, int] = {}
+    lowered = [t.lower() for t in texts]
+    for t in lowered:
+        counts[t] = counts.get(t, 0) + 1
+    f["log_duplicates"] = np.log(np.fromiter((counts[t] for t in lowered), dtype=np.float64, count=n))
+    f["quoted"] = np.fromiter((c in "\"'“‘«" for c in first), dtype=bool, count=n)
+    f["log_content_terms"] = np.log1p(np.diff(stats.terms.indptr))
+    f["foreign_language"] = _foreign_language(texts, f["stop_ratio"], lang)
+    return f
+
+
+def _document_features(f: dict[str, np.ndarray], stats: textstats.TextStats, lang: str) -> dict[str, np.ndarray]:
+    n = len(stats.n_words)
+    words = stats.n_words
+    idx = np.arange(n, dtype=np.float64)
+    d: dict[str, np.ndarray] = {}
+    d["rel_position"] = idx / max(n - 1, 1)
+    chars_before = np.concatenate(([0.0], np.cumsum(stats.n_chars)[:-1]))
+    d["rel_char_position"] = chars_before / max(stats.n_chars.sum(), 1.0)
+    prose = (words >= _PROSE_MIN_WORDS) & (f["stop_ratio"] >= 0.15)
+    prose_words = np.where(prose, words, 0.0)
+    total_words = max(words.sum(), 1.0)
+    total_prose = prose_words.sum()
+    d["doc_log_segments"] = np.full(n, np.log1p(n))
+    d["doc_log_words"] = np.full(n, np.log1p(words.sum()))
+    d["doc_prose_share"] = np.full(n, total_prose / total_words)
+    d["doc_short_share"] = np.full(n, np.mean(words < _SHORT_WORDS))
+    d["doc_is_english"] = np.full(n, float(lang == "en"))
+    d["rel_log_chars"] = f["log_chars"] - np.median(f["log_chars"])
+    d["words_z"] = (f["log_words"] - f["log_words"].mean()) / (f["log_words"].std() + 1e-6)
+    if total_prose > 0:
+        mass = np.cumsum(prose_words) / total_prose
+        lo = int(np.searchsorted(mass, 0.05))
+        hi = int(np.searchsorted(mass, 0.95))
+        prose_idx = np.flatnonzero(prose)
+        after_last = idx - prose_idx[-1]
+        before_first = prose_idx[0] - idx
+    else:
+        mass = np.zeros(n)
+        lo, hi = n, -1
+        after_last = before_first = np.full(n, float(n))
+    d["main_dist_before"] = np.log1p(np.maximum(lo - idx, 0))
+    d["main_dist_after"] = np.log1p(np.maximum(idx - hi, 0))
+    d["prose_mass_before"] = mass - prose_words / max(total_prose, 1.0)
+    d["prose_mass_after"] = 1.0 - mass if total_prose > 0 else np.zeros(n)
+    d["segments_after_last_prose"] = np.sign(after_last) * np.log1p(np.abs(after_last))
+    d["segments_before_first_prose"] = np.sign(before_first) * np.log1p(np.abs(before_first))
+    return d
+
+
+def _topic_features(f: dict[str, np.ndarray], stats: textstats.TextStats) -> dict[str, np.ndarray]:
+    words = stats.n_words
+    prior = np.where(words >= _PROSE_MIN_WORDS, words * np.minimum(f["stop_ratio"] * 3, 1.0), 0.0)
+    t: dict[str, np.ndarray] = {}
+    t["centroid_sim"] = topic.centroid_similarity(stats.terms, prior)
+    t["support_share"] = topic.support_share(stats.terms, prior)
+    t["prev_sim"], t["next_sim"] = topic.neighbour_similarity(stats.terms, window=3)
+    t["max_neighbour_sim"] = np.maximum(t["prev_sim"], t["next_sim"])
+    # Runs of consecutive short lines: fact boxes, teaser lists and menus come as such blocks.
+    short = words < _SHORT_WORDS
+    ids = run_ids(short & shift(short.astype(float), -1, 0).astype(bool))
+    t["run_centroid_sim"] = run_mean(t["centroid_sim"], ids)
+    t["run_fact_per_word"] = run_mean(f["fact_per_word"], ids)
+    t["run_cap_word_ratio"] = run_mean(f["cap_word_ratio"], ids)
+    length, index = run_position(ids)
+    t["run_log_len"] = np.log1p(length)
+    t["run_index"] = np.log1p(index)
+    t["run_index_from_end"] = np.log1p(length - 1 - index)
+    prose = (words >= _PROSE_MIN_WORDS) & (f["stop_ratio"] >= 0.15)
+    t["since_teaser"] = distance_since(f["teaser_prefix"].astype(bool), cap=8)
+    t["until_prose"] = distance_until(prose, cap=20)
+    t["since_prose"] = distance_since(prose, cap=20)
+    t["window_prose_share"] = window_mean(prose.astype(float), 5)
+    t["window_log_words"] = window_mean(f["log_words"], 3)
+    return t
+
+
+def featurize(texts: list[str], lang: str) -> DocumentFeatures:
+    """The stage-one matrix of a document's segments (texts in reading order)."""
+    if not texts:
+        return DocumentFeatures(np.zeros((0, len(FEATURE_NAMES)), np.float32), sparse.csr_matrix((0, 0)), np.zeros(0), lang)
+    stats = textstats.compute(texts, lang)
+    own = _own_features(texts, stats, lang)
+    columns = {**own, **_document_features(own, stats, lang), **_topic_features(own, stats)}
+    for k in _NEIGHBOUR_OFFSETS:
+        for name in _NEIGHBOURED:
+            columns[f"{name}@{k:+d}"] = shift(columns[name].astype(np.float64), k, fill=-1.0)
+    matrix = np.empty((len(texts), len(FEATURE_NAMES)), dtype=np.float32)
+    for j, name in enumerate(FEATURE_NAMES):
+        matrix[:, j] = columns[name]
+    return DocumentFeatures(matrix=matrix, terms=stats.terms, n_words=stats.n_words, lang=lang)

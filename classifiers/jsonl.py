@@ -1,0 +1,104 @@
+"""The streaming JSON Lines contract of `boilercut clean --jsonl`.
+
+Input: one JSON object per line, `{"id": ..., "text": ...}`. Output: one line per
+input line, in order: `{"id", "article", "lang", "segments", "model"}`, or
+`{"id": ... or null, "error": "..."}` for a line that cannot be processed.
+The stream never stops on a bad record, and memory stays bounded: input is read
+one line at a time and at most a fixed number of records are in flight.
+"""
+from __future__ import annotations
+
+import json
+import multiprocessing
+from collections import deque
+from typing import IO, Any, Iterator
+
+from .pipeline import clean
+
+MAX_RECORD_BYTES = 64 * 1024 * 1024  # a longer line is reported and skipped, never buffered whole
+_CHUNK = 1 << 20
+
+
+def read_lines(stream: IO[bytes], max_bytes: int = MAX_RECORD_BYTES) -> Iterator[bytes | None]:
+    """Yield raw lines (without the newline); None for a line longer than `max_bytes`."""
+    while True:
+        line = stream.readline(max_bytes + 1)
+        if not line:
+            return
+        if len(line) > max_bytes and not line.endswith(b"\n"):
+            while True:  # drain the oversized line in chunks so memory stays flat
+                rest = stream.readline(_CHUNK)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            yield None
+            continue
+        yield line.rstrip(b"\r\n")
+
+
+def process_line(raw: bytes | None, threshold: float | None, include_segments: bool) -> dict[str, Any] | None:
+    """One input line → one output record (None for a blank line, which is skipped)."""
+    if raw is None:
+        return {"id": None, "error": f"record longer than {MAX_RECORD_BYTES} bytes"}
+    if not raw.strip():
+        return None
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return {"id": None, "error": f"line is not valid UTF-8: {exc.reason} at byte {exc.start}"}
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return {"id": None, "error": f"invalid JSON: {exc.msg} at column {exc.colno}"}
+    if not isinstance(record, dict):
+        return {"id": None, "error": f"record must be a JSON object, got {type(record).__name__}"}
+    rid = record.get("id")
+    if isinstance(rid, (dict, list)):
+        return {"id": None, "error": "id must be a string, number or null"}
+    text = record.get("text")
+    if not isinstance(text, str):
+        return {"id": rid, "error": "record needs a string field \"text\""}
+    try:
+        result = clean(text, threshold=threshold, include_segments=include_segments)
+    except Exception as exc:  # one bad document must never stop the stream
+        return {"id": rid, "error": f"{type(exc).__name__}: {exc}"}
+    return {"id": rid, **result.to_dict(include_segments=include_segments)}
+
+
+def _dump(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False)
+
+
+def _process_for_pool(args: tuple[bytes | None, float | None, bool]) -> tuple[str, bool] | None:
+    out = process_line(*args)
+    return None if out is None else (_dump(out), "error" in out)
+
+
+def run(stream_in: IO[bytes], stream_out: IO[str], *, workers: int = 1, threshold: float | None = None,
+        include_segments: bool = True) -> int:
+    """Process a whole stream; returns the number of error records written."""
+    errors = 0
+
+    def emit(done: tuple[str, bool] | None) -> None:
+        nonlocal errors
+        if done is None:
+            return
+        line, is_error = done
+        errors += is_error
+        stream_out.write(line + "\n")
+        stream_out.flush()
+
+    lines = read_lines(stream_in)
+    if workers <= 1:
+        for raw in lines:
+            emit(_process_for_pool((raw, threshold, include_segments)))
+        return errors
+    in_flight = 4 * workers  # bounded look-ahead keeps memory flat and output in order
+    with multiprocessing.get_context("spawn").Pool(workers) as pool:
+        pending: deque = deque()
+        for raw in lines:
+            pending.append(pool.apply_async(_process_for_pool, ((raw, threshold, include_segments),)))
+            if len(pending) >= in_flight:
+                emit(pending.popleft().get())
+        while pending:
+            emit(pending.popleft().get())
+    return errors

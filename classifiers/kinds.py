@@ -1,0 +1,38 @@
+"""What each segment looks like (heading, paragraph, teaser, fact box…), from its features.
+
+Kinds describe; they never change a label. Boilerplate gets the kind of block
+it most resembles so users can see *why* something was dropped.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .features import FEATURE_NAMES
+from .types import Kind
+
+_COL = {name: j for j, name in enumerate(FEATURE_NAMES)}
+
+
+def assign_kinds(matrix: np.ndarray, is_article: np.ndarray) -> list[Kind]:
+    def col(name: str) -> np.ndarray:
+        return matrix[:, _COL[name]]
+
+    words = np.expm1(col("log_words"))
+    short = words < 12
+    sentence = col("ends_sentence") > 0
+    bullet = col("starts_bullet") > 0
+    teaser = (col("teaser_prefix") > 0) | ((col("since_teaser") <= 4) & short & ~sentence)
+    footer = (col("copyright") > 0) | (col("footer_ratio") >= 0.3)
+    facts = short & ((col("key_value") > 0) | (col("fact_per_word") >= 0.2) | (col("run_fact_per_word") >= 0.25))
+    navigation = short & ((col("ui_ratio") >= 0.3) | (col("separators") > 0) | (col("log_duplicates") > 0) | (words <= 3))
+    heading = (words <= 15) & ~sentence & ~bullet
+    paragraph = (words >= 8) | sentence
+    boiler = ~is_article
+    conditions = [
+        boiler & teaser, boiler & footer, boiler & facts, boiler & navigation,
+        bullet, heading, paragraph,
+    ]
+    choices = [Kind.TEASER, Kind.FOOTER, Kind.FACT_BOX, Kind.NAVIGATION, Kind.LIST_ITEM, Kind.HEADING, Kind.PARAGRAPH]
+    index = np.select(conditions, list(range(len(choices))), default=len(choices))
+    table = choices + [Kind.OTHER]
+    return [table[i] for i in index]

@@ -1,0 +1,116 @@
+"""The two-stage segment model: stage-one trees, the sequence step, stage-two trees, calibration.
+
+An artifact is two files side by side: `<name>.json` (format version, feature
+names, threshold, library versions, training data, metrics) and `<name>.npz`
+(the learned arrays). Loading never unpickles (`allow_pickle=False`), checks
+the format version and the feature names against this code, and refuses a
+mismatch instead of silently mis-scoring.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .features import FEATURE_NAMES, DocumentFeatures
+from .sequence import SEQUENCE_FEATURE_NAMES, sequence_features
+from .trees import TreeEnsemble
+
+FORMAT_VERSION = 1
+DEFAULT_MODEL = "boilercut-text"
+
+
+class ModelError(RuntimeError):
+    """The artifact is missing, corrupt, or made for another version of the code."""
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Monotone map from stage-two probability to calibrated probability (isotonic fit)."""
+
+    x: np.ndarray
+    y: np.ndarray
+
+    def __call__(self, p: np.ndarray) -> np.ndarray:
+        if len(self.x) == 0:
+            return p
+        return np.interp(p, self.x, self.y)
+
+
+@dataclass(frozen=True)
+class SegmentModel:
+    stage1: TreeEnsemble
+    stage2: TreeEnsemble
+    calibration: Calibration
+    threshold: float
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return str(self.metadata.get("name", DEFAULT_MODEL))
+
+    @property
+    def version(self) -> str:
+        return str(self.metadata.get("version", "0"))
+
+    def first_pass(self, doc: DocumentFeatures) -> np.ndarray:
+        return self.stage1.predict_proba(doc.matrix)
+
+    def score(self, doc: DocumentFeatures) -> np.ndarray:
+        """Calibrated probability that each segment belongs to the article."""
+        if doc.matrix.shape[0] == 0:
+            return np.zeros(0)
+        p2 = self.stage2.predict_proba(sequence_features(doc, self.first_pass(doc)))
+        return np.clip(self.calibration(p2), 0.0, 1.0)
+
+    def save(self, directory: Path, name: str) -> tuple[Path, Path]:
+        directory.mkdir(parents=True, exist_ok=True)
+        arrays = {**self.stage1.to_arrays("stage1"), **self.stage2.to_arrays("stage2"),
+                  "calibration.x": self.calibration.x, "calibration.y": self.calibration.y}
+        npz_path, json_path = directory / f"{name}.npz", directory / f"{name}.json"
+        np.savez_compressed(npz_path, **arrays)
+        meta = {**self.metadata, "format_version": FORMAT_VERSION, "threshold": self.threshold,
+                "feature_names": list(FEATURE_NAMES), "sequence_feature_names": list(SEQUENCE_FEATURE_NAMES)}
+        json_path.write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        return json_path, npz_path
+
+
+def load(path: str | Path | None = None) -> SegmentModel:
+    """Load an artifact by the path of its `.json` (or stem); the shipped model by default."""
+    if path is None:
+        base = resources.files("classifiers") / "models" / DEFAULT_MODEL
+        json_path, npz_path = Path(str(base) + ".json"), Path(str(base) + ".npz")
+    else:
+        stem = Path(path).with_suffix("")
+        json_path, npz_path = stem.with_suffix(".json"), stem.with_suffix(".npz")
+    try:
+        meta = json.loads(json_path.read_text(encoding="utf-8"))
+        with np.load(npz_path, allow_pickle=False) as npz:
+            arrays = {k: npz[k] for k in npz.files}
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"cannot read model {json_path.with_suffix('')}: {exc}") from exc
+    return _from_parts(meta, arrays)
+
+
+def _from_parts(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> SegmentModel:
+    if meta.get("format_version") != FORMAT_VERSION:
+        raise ModelError(f"model format {meta.get('format_version')!r}, this code reads {FORMAT_VERSION}")
+    if tuple(meta.get("feature_names", ())) != FEATURE_NAMES:
+        raise ModelError("model was trained with other features than this code computes")
+    if tuple(meta.get("sequence_feature_names", ())) != SEQUENCE_FEATURE_NAMES:
+        raise ModelError("model was trained with other sequence features than this code computes")
+    n1 = len(FEATURE_NAMES)
+    try:
+        stage1 = TreeEnsemble.from_arrays(arrays, "stage1", n1)
+        stage2 = TreeEnsemble.from_arrays(arrays, "stage2", n1 + len(SEQUENCE_FEATURE_NAMES))
+        calibration = Calibration(np.asarray(arrays["calibration.x"], float), np.asarray(arrays["calibration.y"], float))
+    except (KeyError, ValueError) as exc:
+        raise ModelError(f"model arrays are invalid: {exc}") from exc
+    threshold = float(meta.get("threshold", 0.5))
+    if not 0.0 < threshold < 1.0:
+        raise ModelError(f"model threshold {threshold} outside (0, 1)")
+    return SegmentModel(stage1, stage2, calibration, threshold, meta)

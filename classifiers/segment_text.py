@@ -1,0 +1,101 @@
+"""Plain text → segments: one per non-empty line, hard-wrapped paragraphs re-joined.
+
+Offsets are exact: every visible character of the input lies in exactly one
+segment's `[start, end)` span. Invisible characters (zero-width spaces, soft
+hyphens, BOMs, control codes) and all kinds of whitespace are normalised away in
+`Segment.text` but never shift an offset.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from .types import Segment
+
+# Every line separator str.splitlines() knows, with CRLF as one break.
+_LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+_INVISIBLE = "\u00ad\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff"
+_CONTROL = "".join(chr(c) for c in range(0x20) if chr(c) not in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f") + "\x7f"
+_SPACES = "\t\x1f\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+_NORMALISE = str.maketrans({**{c: None for c in _INVISIBLE + _CONTROL}, **{c: " " for c in _SPACES}})
+_VISIBLE = re.compile(f"[^\\s{re.escape(_INVISIBLE + _CONTROL)}]")
+_BULLET_START = re.compile(r"^(?:[-*•·▪►–—]|\d{1,3}[.)])\s")
+
+# A text counts as hard-wrapped when its lines stop at a fixed width: most long
+# lines end within this many characters of the widest line.
+_WRAP_SLACK = 25
+_MAX_WRAP_WIDTH = 160  # wider "wrapping" is just long paragraphs
+
+
+def normalise(raw: str) -> str:
+    """Collapse whitespace and drop invisible characters."""
+    return " ".join(raw.translate(_NORMALISE).split())
+
+
+def _raw_lines(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, normalised text) of every visible line, offsets trimmed to visible chars."""
+    lines = []
+    breaks = list(_LINE_BREAK.finditer(text))
+    starts = [0] + [m.end() for m in breaks]
+    stops = [m.start() for m in breaks] + [len(text)]
+    for start, stop in zip(starts, stops):
+        raw = text[start:stop]
+        if raw.isprintable() and "  " not in raw:  # fast path: nothing to normalise but the ends
+            norm = raw.strip(" ")
+            if norm:
+                first = len(raw) - len(raw.lstrip(" "))
+                lines.append((start + first, start + first + len(norm), norm))
+            continue
+        norm = normalise(raw)
+        if not norm:
+            continue
+        first = _VISIBLE.search(raw).start()
+        last = len(raw) - _VISIBLE.search(raw[::-1]).start()
+        lines.append((start + first, start + last, norm))
+    return lines
+
+
+def _wrap_width(lengths: np.ndarray) -> int | None:
+    """The fixed line width of a hard-wrapped text, or None when it is not wrapped."""
+    if len(lengths) < 4:
+        return None
+    width = int(np.percentile(lengths, 98))
+    if width > _MAX_WRAP_WIDTH or width < 30:
+        return None
+    near_width = np.count_nonzero((lengths >= width - _WRAP_SLACK) & (lengths <= width))
+    within = np.count_nonzero(lengths <= width + 2)
+    if near_width >= 3 and near_width >= 0.3 * len(lengths) and within >= 0.95 * len(lengths):
+        return width
+    return None
+
+
+def _joins_next(line: str, next_line: str, width: int, blank_between: bool) -> bool:
+    """Did the writer's editor break `line` only because the next word did not fit?"""
+    if blank_between or _BULLET_START.match(next_line):
+        return False
+    first_word = next_line.split(" ", 1)[0]
+    return len(line) + 1 + len(first_word) > width
+
+
+def segment_text(text: str) -> list[Segment]:
+    lines = _raw_lines(text)
+    if not lines:
+        return []
+    width = _wrap_width(np.fromiter((len(t) for _, _, t in lines), dtype=np.int64, count=len(lines)))
+    if width is None:
+        return [Segment(norm, start, end) for start, end, norm in lines]
+
+    segments: list[Segment] = []
+    start, end, parts = lines[0][0], lines[0][1], [lines[0][2]]
+    for (_, prev_end, prev_text), (s, e, t) in zip(lines, lines[1:]):
+        blank_between = len(_LINE_BREAK.findall(text, prev_end, s)) > 1
+        if _joins_next(prev_text, t, width, blank_between):
+            parts.append(t)
+            end = e
+            continue
+        segments.append(Segment(" ".join(parts), start, end, n_lines=len(parts)))
+        start, end, parts = s, e, [t]
+    segments.append(Segment(" ".join(parts), start, end, n_lines=len(parts)))
+    return segments

@@ -1,0 +1,184 @@
+"""Counts per segment, computed for all segments of a document at once.
+
+The segments are joined into one string; character classes come from a lookup
+table applied to the whole code-point array, tokens from one regex pass, and
+per-segment sums from cumulative sums and `bincount`. No Python loop runs per
+character or per token, so the cost stays linear and small.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from . import cues
+
+ALNUM, ALPHA, UPPER, DIGIT, PUNCT = 1, 2, 4, 8, 16
+_TOKEN = re.compile(r"[^\W_]+")  # the word tokens of the quality metric
+
+
+@functools.cache
+def _bmp_table() -> np.ndarray:
+    """Character-class bits for every code point of the Basic Multilingual Plane (built once)."""
+    table = np.zeros(0x10000, dtype=np.uint8)
+    for code in range(0x10000):
+        table[code] = _flags(chr(code))
+    return table
+
+
+def _flags(ch: str) -> int:
+    bits = 0
+    if ch.isalnum():
+        bits |= ALNUM
+    if ch.isalpha():
+        bits |= ALPHA
+    if ch.isupper():
+        bits |= UPPER
+    if ch.isdigit():
+        bits |= DIGIT
+    if not ch.isalnum() and not ch.isspace() and ch.isprintable():
+        bits |= PUNCT
+    return bits
+
+
+def _classify(codes: np.ndarray) -> np.ndarray:
+    astral = codes >= 0x10000
+    flags = _bmp_table()[np.where(astral, 0, codes)]
+    if astral.any():  # emoji and rare scripts: classify the few distinct ones directly
+        for code in np.unique(codes[astral]):
+            flags[codes == code] = _flags(chr(int(code)))
+    return flags
+
+
+@dataclass(frozen=True)
+class TextStats:
+    """Per-segment counts (arrays of length n) and the document's term matrix."""
+
+    n_chars: np.ndarray
+    n_alpha: np.ndarray
+    n_upper: np.ndarray
+    n_digit: np.ndarray
+    n_punct: np.ndarray
+    n_words: np.ndarray
+    n_cap_words: np.ndarray
+    n_numeric_words: np.ndarray
+    word_chars: np.ndarray
+    n_stop: np.ndarray
+    n_ui: np.ndarray
+    n_footer: np.ndarray
+    terms: sparse.csr_matrix  # n × V, content words, sublinear tf · in-document idf, rows L2-normalised
+    joined: str  # the segments joined by "\n"
+    seg_starts: np.ndarray  # offset of each segment in `joined`
+    codes: np.ndarray  # code point of every character of `joined`
+    vocab: list[str]  # distinct lower-cased tokens
+    tok_ids: np.ndarray  # vocabulary index of every token
+    tok_seg: np.ndarray  # segment of every token
+    tok_ends: np.ndarray  # offset in `joined` just after every token
+
+    @property
+    def n(self) -> int:
+        return len(self.seg_starts)
+
+    def count_tokens(self, words: frozenset[str]) -> np.ndarray:
+        """Per segment: tokens that belong to `words`."""
+        member = np.fromiter((t in words for t in self.vocab), dtype=bool, count=len(self.vocab))
+        return np.bincount(self.tok_seg, weights=member[self.tok_ids], minlength=self.n)
+
+    def count_chars(self, chars: str) -> np.ndarray:
+        """Per segment: characters that are one of `chars`."""
+        hit = np.isin(self.codes, np.fromiter(map(ord, chars), dtype=np.uint32))
+        return _segment_sums(hit, self.seg_starts, self.seg_starts + self.n_chars.astype(np.int64))
+
+    def count_sentence_ends(self) -> np.ndarray:
+        """Per segment: sentence-final punctuation followed by a space, a quote or the line end."""
+        end_punct = np.isin(self.codes, np.fromiter(map(ord, ".!?…"), dtype=np.uint32))
+        follower = np.concatenate((self.codes[1:], [10]))
+        closes = np.isin(follower, np.fromiter(map(ord, " \n\"'”’)"), dtype=np.uint32))
+        return _segment_sums(end_punct & closes, self.seg_starts, self.seg_starts + self.n_chars.astype(np.int64))
+
+    def count_matches_after_numbers(self, pattern) -> np.ndarray:
+        """Per segment: numeric tokens followed by `pattern` (units, scores, minutes…)."""
+        numeric = np.fromiter((t[0].isdigit() for t in self.vocab), dtype=bool, count=len(self.vocab))
+        where = np.flatnonzero(numeric[self.tok_ids])
+        hits = [i for i in where.tolist() if pattern.match(self.joined, int(self.tok_ends[i]))]
+        return np.bincount(self.tok_seg[hits], minlength=self.n).astype(np.float64) if hits else np.zeros(self.n)
+
+
+def _segment_sums(flags_bool: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    cumulative = np.concatenate(([0], np.cumsum(flags_bool, dtype=np.int64)))
+    return cumulative[ends] - cumulative[starts]
+
+
+def compute(texts: list[str], lang: str) -> TextStats:
+    n = len(texts)
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n)
+    starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1])) if n else np.zeros(0, np.int64)
+    ends = starts + lengths
+    joined = "\n".join(texts)
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    flags = _classify(codes)
+
+    def count(bit: int) -> np.ndarray:
+        return _segment_sums((flags & bit) != 0, starts, ends)
+
+    # Token boundaries from the ALNUM runs match the regex tokens one to one.
+    alnum = (flags & ALNUM) != 0
+    edges = np.diff(np.concatenate(([False], alnum, [False])).astype(np.int8))
+    tok_starts = np.flatnonzero(edges == 1)
+    tok_ends = np.flatnonzero(edges == -1)
+    tokens = "\x00".join(_TOKEN.findall(joined)).lower().split("\x00") if len(tok_starts) else []
+    if len(tokens) != len(tok_starts):  # exotic case folding or marks: slice instead
+        tokens = [joined[s:e].lower() for s, e in zip(tok_starts, tok_ends)]
+    tok_seg = np.searchsorted(starts, tok_starts, side="right") - 1
+    vocab = list(dict.fromkeys(tokens))
+    index = {t: i for i, t in enumerate(vocab)}
+    tok_ids = np.fromiter(map(index.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+
+    stop_words = cues.STOP_WORDS.get(lang, cues.STOP_WORDS["en"])
+    is_stop = np.fromiter((t in stop_words for t in vocab), dtype=bool, count=len(vocab))
+    is_ui = np.fromiter((t in cues.UI_WORDS for t in vocab), dtype=bool, count=len(vocab))
+    is_footer = np.fromiter((t in cues.FOOTER_WORDS for t in vocab), dtype=bool, count=len(vocab))
+    is_numeric = np.fromiter((t.isdigit() for t in vocab), dtype=bool, count=len(vocab))
+
+    def per_segment(weights: np.ndarray) -> np.ndarray:
+        return np.bincount(tok_seg, weights=weights, minlength=n)
+
+    tok_len = (tok_ends - tok_starts).astype(np.float64)
+    cap = ((flags[tok_starts] & UPPER) != 0).astype(np.float64)
+    content = ~is_stop[tok_ids] & ~is_numeric[tok_ids] & (tok_len > 1)
+    return TextStats(
+        n_chars=lengths.astype(np.float64),
+        n_alpha=count(ALPHA).astype(np.float64),
+        n_upper=count(UPPER).astype(np.float64),
+        n_digit=count(DIGIT).astype(np.float64),
+        n_punct=count(PUNCT).astype(np.float64),
+        n_words=per_segment(np.ones(len(tokens))),
+        n_cap_words=per_segment(cap),
+        n_numeric_words=per_segment(is_numeric[tok_ids].astype(np.float64)),
+        word_chars=per_segment(tok_len),
+        n_stop=per_segment(is_stop[tok_ids].astype(np.float64)),
+        n_ui=per_segment(is_ui[tok_ids].astype(np.float64)),
+        n_footer=per_segment(is_footer[tok_ids].astype(np.float64)),
+        terms=_term_matrix(tok_seg[content], tok_ids[content], n, len(vocab)),
+        joined=joined,
+        seg_starts=starts,
+        codes=codes,
+        vocab=vocab,
+        tok_ids=tok_ids,
+        tok_seg=tok_seg,
+        tok_ends=tok_ends,
+    )
+
+
+def _term_matrix(rows: np.ndarray, cols: np.ndarray, n: int, vocab_size: int) -> sparse.csr_matrix:
+    counts = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, vocab_size))
+    counts.sum_duplicates()
+    df = np.bincount(counts.indices, minlength=vocab_size)
+    idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
+    counts.data = (1.0 + np.log(counts.data)) * idf[counts.indices]
+    norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ counts)

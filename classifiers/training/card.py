@@ -1,0 +1,66 @@
+"""The model card: a readable summary of what the model was trained on and how well it does."""
+from __future__ import annotations
+
+from .evaluate import format_table
+
+ATTRIBUTION = (
+    "Trained on data adapted from WCXB: Web Content eXtraction Benchmark, version 1.0, by Murrough "
+    "Foley (2026), dev split, licensed under Creative Commons Attribution 4.0 International "
+    "(CC-BY-4.0). The pages were rendered to text (two renderers), lines were labeled by alignment "
+    "with the ground truth, and article lines were recombined with lines of other pages to build the "
+    "contaminated-article set. Cite: Murrough Foley, \"WCXB: A Multi-Type Web Content Extraction "
+    "Benchmark\", 2026."
+)
+
+
+def render(meta: dict) -> str:
+    t = meta["training"]
+    libs = ", ".join(f"{k} {v}" for k, v in meta["libraries"].items())
+    docs = ", ".join(f"{k}: {v}" for k, v in t["documents"].items())
+    return f"""# Model card: {meta['name']} {meta['version']}
+
+Segment classifier for scraped web text: scores every line (segment) of a page with the
+probability that it belongs to the main article.
+
+## Model
+- Stage one: gradient-boosted trees (scikit-learn HistGradientBoostingClassifier, exported to
+  arrays) over {len(meta['feature_names'])} features of the segment, its neighbours (±2), the
+  whole document (position, distance to the main mass of prose) and its lexical similarity to the
+  document's main content.
+- Sequence step: a second tree ensemble over the stage-one features plus the first pass's scores
+  of the neighbours (±3 and windows up to ±10), content mass before/after, and similarity to the
+  content the first pass found.
+- Isotonic calibration fitted on out-of-fold scores; decision threshold {meta['threshold']}.
+- Stored as plain arrays (`.npz`, loaded with `allow_pickle=False`) plus this JSON metadata;
+  evaluated with numpy, so it loads under any scikit-learn version.
+
+## Training data
+{ATTRIBUTION}
+
+Documents: {docs} ({t['trainable_documents']} used for training: pages whose rendering holds less
+than 80% of the ground truth are left out of training but kept in evaluation); {t['segments']}
+segments. SHA-256 of the data files: {', '.join(f'{k} `{v[:16]}…`' for k, v in t['data_sha256'].items())}.
+Reproduce with `boilercut train` (took {t['seconds']} s on 2 cores).
+
+## Metrics
+{meta['cv']['folds']}-fold cross-validation grouped by site domain (contaminated documents
+grouped by their host page's domain; training folds drop contaminated documents whose inserted
+blocks come from the evaluation fold's domains). Word F1 and 4-gram shingle F1 of the returned
+article against the ground truth, macro-averaged over documents; line P/R/F1 of content lines.
+
+```
+{format_table(meta['cv'])}
+```
+
+Calibration (Brier score of segment scores, out of fold): raw
+{meta['calibration']['brier_raw']:.4f}, calibrated {meta['calibration']['brier_calibrated']:.4f}.
+
+## Libraries
+{libs}
+
+## Limits
+- Trained on English-dominated data (1,345 of 1,358 pages are English); stop-word features exist
+  for de, fr, es, it, nl, pt, but quality outside English is not measured.
+- Labels come from aligning page text with a human ground truth that usually excludes
+  headlines, bylines and captions, so the model drops those too.
+"""

@@ -1,0 +1,116 @@
+"""Fitting the two-stage model and cross-validating it grouped by site domain."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..model import Calibration
+from ..sequence import sequence_features
+from ..trees import TreeEnsemble, from_sklearn
+from .rows import DocRows, _progress
+
+# Depth is capped so the exported complete trees stay small and fast to evaluate.
+STAGE1_PARAMS = dict(max_iter=150, learning_rate=0.1, max_depth=7, max_leaf_nodes=48, min_samples_leaf=40,
+                     l2_regularization=1.0, early_stopping=False, random_state=0)
+STAGE2_PARAMS = dict(max_iter=120, learning_rate=0.1, max_depth=6, max_leaf_nodes=32, min_samples_leaf=60,
+                     l2_regularization=1.0, early_stopping=False, random_state=0)
+INNER_FOLDS = 3
+
+
+@dataclass(frozen=True)
+class TwoStage:
+    stage1: TreeEnsemble
+    stage2: TreeEnsemble
+
+    def raw_scores(self, rows: DocRows) -> np.ndarray:
+        p1 = self.stage1.predict_proba(rows.features.matrix)
+        return self.stage2.predict_proba(sequence_features(rows.features, p1))
+
+
+def assign_folds(domains: list[str], k: int) -> dict[str, int]:
+    """Domain → fold, balanced by document count, deterministic (no RNG state involved)."""
+    counts: dict[str, int] = {}
+    for d in domains:
+        counts[d] = counts.get(d, 0) + 1
+    # Big domains first, ties broken by a stable hash so the order is fixed but not alphabetical.
+    order = sorted(counts, key=lambda d: (-counts[d], hashlib.sha1(d.encode()).hexdigest()))
+    sizes = [0] * k
+    folds = {}
+    for d in order:
+        f = min(range(k), key=lambda i: (sizes[i], i))
+        folds[d] = f
+        sizes[f] += counts[d]
+    return folds
+
+
+def fit_trees(x: np.ndarray, y: np.ndarray, params: dict, weights: np.ndarray | None = None) -> TreeEnsemble:
+    from sklearn.ensemble import HistGradientBoostingClassifier  # training-time only
+
+    model = HistGradientBoostingClassifier(**params)
+    model.fit(x, y, sample_weight=weights)
+    return from_sklearn(model)
+
+
+def _weights(rows: list[DocRows]) -> np.ndarray:
+    # Each document weighs about the same however many segments it has (the metric is a macro mean),
+    # tempered by a square root so long pages still teach more than one-line stubs.
+    return np.concatenate([np.full(len(r.y), 1.0 / np.sqrt(max(len(r.y), 1))) for r in rows])
+
+
+def fit_two_stage(rows: list[DocRows], progress: bool = False) -> TwoStage:
+    rows = [r for r in rows if len(r.y)]
+    x1 = np.vstack([r.features.matrix for r in rows])
+    y = np.concatenate([r.y for r in rows])
+    w = _weights(rows)
+    folds = assign_folds([r.doc.domain for r in rows], INNER_FOLDS)
+    doc_fold = np.array([folds[r.doc.domain] for r in rows])
+    row_fold = np.repeat(doc_fold, [len(r.y) for r in rows])
+    bar = _progress(INNER_FOLDS + 2, "fit", progress)
+    p1 = np.zeros(len(y))
+    for k in range(INNER_FOLDS):  # out-of-fold first-pass scores: stage two learns from honest inputs
+        inner = fit_trees(x1[row_fold != k], y[row_fold != k], STAGE1_PARAMS, w[row_fold != k])
+        p1[row_fold == k] = inner.predict_proba(x1[row_fold == k])
+        bar.update(1)
+    stage1 = fit_trees(x1, y, STAGE1_PARAMS, w)
+    bar.update(1)
+    bounds = np.concatenate(([0], np.cumsum([len(r.y) for r in rows])))
+    x2 = np.vstack([sequence_features(r.features, p1[a:b]) for r, a, b in zip(rows, bounds[:-1], bounds[1:])])
+    stage2 = fit_trees(x2, y, STAGE2_PARAMS, w)
+    bar.update(1)
+    bar.close()
+    return TwoStage(stage1, stage2)
+
+
+def cross_validate(rows: list[DocRows], k: int = 5, progress: bool = True) -> tuple[list[np.ndarray], dict[str, int]]:
+    """Out-of-fold raw scores for every document, folds grouped by site domain.
+
+    Contaminated documents whose inserted blocks come from pages of the
+    evaluation fold's domains are left out of that fold's training data.
+    """
+    folds = assign_folds([r.doc.domain for r in rows], k)
+    domain_of_id = {r.doc.id: r.doc.domain for r in rows if r.doc.dataset != "contaminated"}
+    scores: list[np.ndarray | None] = [None] * len(rows)
+    for fold in range(k):
+        eval_domains = {d for d, f in folds.items() if f == fold}
+
+        def usable(r: DocRows) -> bool:
+            if folds[r.doc.domain] == fold or not r.doc.trainable:
+                return False
+            return not any(domain_of_id.get(d) in eval_domains for d in r.doc.donor_ids)
+
+        model = fit_two_stage([r for r in rows if usable(r)], progress=progress)
+        for i, r in enumerate(rows):
+            if folds[r.doc.domain] == fold:
+                scores[i] = model.raw_scores(r) if len(r.y) else np.zeros(0)
+    return [s for s in scores if s is not None], folds
+
+
+def fit_calibration(raw: np.ndarray, y: np.ndarray, knots: int = 200) -> Calibration:
+    """Isotonic map from out-of-fold raw scores to observed frequencies, thinned to `knots` points."""
+    from sklearn.isotonic import IsotonicRegression
+
+    iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(raw, y)
+    grid = np.unique(np.concatenate(([0.0, 1.0], np.quantile(raw, np.linspace(0, 1, knots)))))
+    return Calibration(grid, iso.predict(grid))

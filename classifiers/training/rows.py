@@ -1,0 +1,60 @@
+"""Labeled documents → the same segments and features the runtime computes, plus labels."""
+from __future__ import annotations
+
+import multiprocessing
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..features import DocumentFeatures
+from ..pipeline import analyse
+from .data import LabeledDoc, segment_labels
+
+
+@dataclass(frozen=True)
+class DocRows:
+    doc: LabeledDoc
+    features: DocumentFeatures
+    texts: list[str]
+    seg_starts: np.ndarray
+    seg_ends: np.ndarray
+    y: np.ndarray  # per-segment label
+
+
+def prepare(doc: LabeledDoc) -> DocRows:
+    segments, features = analyse(doc.text)
+    starts = np.fromiter((s.start for s in segments), dtype=np.int64, count=len(segments))
+    ends = np.fromiter((s.end for s in segments), dtype=np.int64, count=len(segments))
+    return DocRows(doc, features, [s.text for s in segments], starts, ends, segment_labels(doc, starts, ends))
+
+
+def prepare_all(docs: list[LabeledDoc], workers: int = 2, progress: bool = True) -> list[DocRows]:
+    bar = _progress(len(docs), "features", progress)
+    if workers <= 1:
+        out = []
+        for d in docs:
+            out.append(prepare(d))
+            bar.update(1)
+    else:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            out = []
+            for r in pool.imap(prepare, docs, chunksize=16):
+                out.append(r)
+                bar.update(1)
+    bar.close()
+    return out
+
+
+class _NoBar:
+    def update(self, n: int) -> None: ...
+    def close(self) -> None: ...
+
+
+def _progress(total: int, desc: str, enabled: bool):
+    if not enabled:
+        return _NoBar()
+    try:
+        from tqdm import tqdm
+    except ImportError:  # tqdm is a training extra; training still works without a bar
+        return _NoBar()
+    return tqdm(total=total, desc=desc, unit="doc", smoothing=0.1)

@@ -1,0 +1,116 @@
+"""Gradient-boosted trees as plain arrays, evaluated with numpy.
+
+Training uses scikit-learn's HistGradientBoostingClassifier; the fitted trees are
+exported to arrays so that the shipped model loads under any scikit-learn
+version (its own files do not load across versions) and without unpickling.
+
+Every tree is padded to a complete binary tree of the ensemble's depth (a leaf
+above the bottom level becomes a chain of always-left splits), so evaluation is
+`depth` rounds of vectorised index arithmetic over all rows and all trees at
+once, with no per-node Python.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+_ROW_CHUNK = 2048  # bounds the rows × trees work arrays on huge documents
+
+
+@dataclass(frozen=True)
+class TreeEnsemble:
+    feature: np.ndarray  # (n_trees, 2**depth - 1) int32 split feature per internal node (heap order)
+    threshold: np.ndarray  # (n_trees, 2**depth - 1) float64, go right when x > threshold
+    leaf_value: np.ndarray  # (n_trees, 2**depth) float64
+    baseline: float  # raw score before any tree (log-odds of the prior)
+
+    @property
+    def depth(self) -> int:
+        return int(np.log2(self.leaf_value.shape[1]))
+
+    def decision_function(self, x: np.ndarray) -> np.ndarray:
+        """Raw log-odds for each row of `x` (n_rows × n_features)."""
+        x = np.ascontiguousarray(x, dtype=np.float32)
+        if x.shape[0] == 0:
+            return np.zeros(0)
+        return np.concatenate([self._chunk(x[i : i + _ROW_CHUNK]) for i in range(0, x.shape[0], _ROW_CHUNK)])
+
+    def predict_proba(self, x: np.ndarray) -> np.ndarray:
+        """Probability of the positive class."""
+        return 1.0 / (1.0 + np.exp(-self.decision_function(x)))
+
+    def _chunk(self, x: np.ndarray) -> np.ndarray:
+        n_trees, n_internal = self.feature.shape
+        feature = self.feature.ravel()
+        threshold = self.threshold.ravel()
+        flat_x = x.ravel()
+        row_base = (np.arange(x.shape[0], dtype=np.int64) * x.shape[1])[:, None]
+        tree_base = (np.arange(n_trees, dtype=np.int64) * n_internal)[None, :]
+        node = np.zeros((x.shape[0], n_trees), dtype=np.int64)
+        for _ in range(self.depth):
+            flat = node + tree_base
+            go_right = flat_x[row_base + feature[flat]] > threshold[flat]
+            node = 2 * node + 1 + go_right
+        leaves = node - n_internal + (np.arange(n_trees, dtype=np.int64) * self.leaf_value.shape[1])[None, :]
+        return self.baseline + self.leaf_value.ravel()[leaves].sum(axis=1)
+
+    def to_arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        return {
+            f"{prefix}.feature": self.feature,
+            f"{prefix}.threshold": self.threshold,
+            f"{prefix}.leaf_value": self.leaf_value,
+            f"{prefix}.baseline": np.array([self.baseline]),
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray], prefix: str, n_features: int) -> "TreeEnsemble":
+        feature = np.asarray(arrays[f"{prefix}.feature"], dtype=np.int32)
+        threshold = np.asarray(arrays[f"{prefix}.threshold"], dtype=np.float64)
+        leaf_value = np.asarray(arrays[f"{prefix}.leaf_value"], dtype=np.float64)
+        baseline = float(np.asarray(arrays[f"{prefix}.baseline"]).ravel()[0])
+        n_trees, n_internal = feature.shape
+        if threshold.shape != feature.shape or leaf_value.shape != (n_trees, n_internal + 1):
+            raise ValueError(f"{prefix}: inconsistent tree array shapes")
+        if n_internal & (n_internal + 1):
+            raise ValueError(f"{prefix}: trees are not complete binary trees")
+        if feature.size and (feature.min() < 0 or feature.max() >= n_features):
+            raise ValueError(f"{prefix}: split feature index out of range")
+        return cls(feature, threshold, leaf_value, baseline)
+
+
+def from_sklearn(model) -> TreeEnsemble:
+    """Export a fitted binary HistGradientBoostingClassifier (numerical features only)."""
+    predictors = [iteration[0] for iteration in model._predictors]
+    depth = max(int(p.nodes["depth"].max()) for p in predictors) if predictors else 0
+    depth = max(depth, 1)
+    arrays = [_complete_tree(p.nodes, depth) for p in predictors]
+    return TreeEnsemble(
+        feature=np.stack([a[0] for a in arrays]).astype(np.int32),
+        threshold=np.stack([a[1] for a in arrays]),
+        leaf_value=np.stack([a[2] for a in arrays]),
+        baseline=float(np.ravel(model._baseline_prediction)[0]),
+    )
+
+
+def _complete_tree(nodes: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    n_internal = 2**depth - 1
+    feature = np.zeros(n_internal, dtype=np.int32)
+    threshold = np.full(n_internal, np.inf)
+    leaf_value = np.zeros(n_internal + 1)
+    stack = [(0, 0, 0)]  # (sklearn node, heap position, level)
+    while stack:
+        source, position, level = stack.pop()
+        node = nodes[source]
+        if level == depth:
+            leaf_value[position - n_internal] = node["value"]
+            continue
+        if node["is_leaf"]:  # pad: always go left, both children repeat the leaf
+            stack += [(source, 2 * position + 1, level + 1), (source, 2 * position + 2, level + 1)]
+            continue
+        if node["is_categorical"]:
+            raise ValueError("categorical splits are not supported")
+        feature[position] = node["feature_idx"]
+        threshold[position] = node["num_threshold"]
+        stack += [(int(node["left"]), 2 * position + 1, level + 1), (int(node["right"]), 2 * position + 2, level + 1)]
+    return feature, threshold, leaf_value
