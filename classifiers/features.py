@@ -205,4 +205,5 @@ def featurize(texts: list[str], lang: str) -> DocumentFeatures:
     matrix = np.empty((len(texts), len(FEATURE_NAMES)), dtype=np.float32)
     for j, name in enumerate(FEATURE_NAMES):
         matrix[:, j] = columns[name]
+    np.nan_to_num(matrix, copy=False, nan=0.0, posinf=0.0, neginf=0.0)  # the trees are trained without NaN
     return DocumentFeatures(matrix=matrix, terms=stats.terms, n_words=stats.n_words, lang=lang)

@@ -85,14 +85,17 @@ def load(path: str | Path | None = None) -> SegmentModel:
         base = resources.files("classifiers") / "models" / DEFAULT_MODEL
         json_path, npz_path = Path(str(base) + ".json"), Path(str(base) + ".npz")
     else:
-        stem = Path(path).with_suffix("")
-        json_path, npz_path = stem.with_suffix(".json"), stem.with_suffix(".npz")
+        base = str(path)
+        for suffix in (".json", ".npz"):
+            if base.endswith(suffix):
+                base = base[: -len(suffix)]
+        json_path, npz_path = Path(base + ".json"), Path(base + ".npz")
     try:
         meta = json.loads(json_path.read_text(encoding="utf-8"))
         with np.load(npz_path, allow_pickle=False) as npz:
             arrays = {k: npz[k] for k in npz.files}
     except (OSError, ValueError) as exc:
-        raise ModelError(f"cannot read model {json_path.with_suffix('')}: {exc}") from exc
+        raise ModelError(f"cannot read model {json_path}: {exc}") from exc
     return _from_parts(meta, arrays)
 
 

@@ -21,7 +21,7 @@ _ROW_CHUNK = 2048  # bounds the rows × trees work arrays on huge documents
 @dataclass(frozen=True)
 class TreeEnsemble:
     feature: np.ndarray  # (n_trees, 2**depth - 1) int32 split feature per internal node (heap order)
-    threshold: np.ndarray  # (n_trees, 2**depth - 1) float64, go right when x > threshold
+    threshold: np.ndarray  # (n_trees, 2**depth - 1) float64, go right when x > threshold (inputs never NaN)
     leaf_value: np.ndarray  # (n_trees, 2**depth) float64
     baseline: float  # raw score before any tree (log-odds of the prior)
 
@@ -32,6 +32,8 @@ class TreeEnsemble:
     def decision_function(self, x: np.ndarray) -> np.ndarray:
         """Raw log-odds for each row of `x` (n_rows × n_features)."""
         x = np.ascontiguousarray(x, dtype=np.float32)
+        if x.ndim != 2 or (self.feature.size and x.shape[1] <= int(self.feature.max())):
+            raise ValueError(f"expected a 2-d matrix with more than {int(self.feature.max())} columns, got {x.shape}")
         if x.shape[0] == 0:
             return np.zeros(0)
         return np.concatenate([self._chunk(x[i : i + _ROW_CHUNK]) for i in range(0, x.shape[0], _ROW_CHUNK)])

@@ -95,23 +95,27 @@ def line_offsets(text: str) -> np.ndarray:
 
 
 def segment_line_index(text: str, seg_starts: np.ndarray, seg_ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each line: the segment containing it (-1 for none), given segment offsets."""
+    """For each line: the first segment overlapping it (-1 for none), given segment offsets."""
     starts = line_offsets(text)
     if len(seg_starts) == 0:
         return np.full(len(starts), -1), starts
-    seg = np.searchsorted(seg_starts, starts, side="right") - 1
-    inside = (seg >= 0) & (starts < np.asarray(seg_ends)[np.maximum(seg, 0)])
-    return np.where(inside, seg, -1), starts
+    line_ends = starts + np.fromiter((len(x) for x in text.split("\n")), dtype=np.int64)
+    seg = np.searchsorted(np.asarray(seg_ends), starts, side="right")  # first segment ending after the line start
+    found = seg < len(seg_starts)
+    overlaps = found & (np.asarray(seg_starts)[np.minimum(seg, len(seg_starts) - 1)] < line_ends)
+    return np.where(overlaps, seg, -1), starts
 
 
 def segment_labels(doc: LabeledDoc, seg_starts: np.ndarray, seg_ends: np.ndarray) -> np.ndarray:
-    """Segment label = character-weighted majority of the labels of the lines it joins."""
-    seg_of_line, _ = segment_line_index(doc.text, seg_starts, seg_ends)
-    lengths = np.fromiter((len(x) for x in doc.text.split("\n")), dtype=np.float64)
+    """Segment label = character-weighted majority of the labels of the lines it overlaps."""
+    starts = line_offsets(doc.text)
+    lengths = np.fromiter((len(x) for x in doc.text.split("\n")), dtype=np.int64)
     labels = np.zeros(len(lengths))
     labels[: len(doc.line_labels)] = doc.line_labels[: len(lengths)]  # an empty text has one empty line
-    ok = seg_of_line >= 0
-    n = len(seg_starts)
-    pos = np.bincount(seg_of_line[ok], weights=(lengths * labels)[ok], minlength=n)
-    tot = np.bincount(seg_of_line[ok], weights=lengths[ok], minlength=n)
-    return (pos * 2 > tot).astype(np.int8)
+    first = np.searchsorted(starts, seg_starts, side="right") - 1
+    last = np.searchsorted(starts, np.asarray(seg_ends) - 1, side="right") - 1
+    out = labels[np.maximum(first, 0)].astype(np.int8) if len(first) else np.zeros(0, np.int8)
+    for i in np.flatnonzero(last > first):  # joined hard-wrapped lines: few, weigh them by length
+        span = slice(first[i], last[i] + 1)
+        out[i] = int(2 * (lengths[span] * labels[span]).sum() > lengths[span].sum())
+    return out

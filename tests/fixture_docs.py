@@ -1,0 +1,32 @@
+"""Loading the hand-written fixture documents (fixtures/text/*.txt, `+ `/`- ` line markers)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "text"
+
+
+@dataclass(frozen=True)
+class FixtureDoc:
+    name: str
+    text: str  # the document as a scraper delivers it (markers stripped)
+    article_lines: tuple[str, ...]  # lines that must be kept
+    foreign_lines: tuple[str, ...]  # lines that must be dropped
+
+
+def load(path: Path) -> FixtureDoc:
+    lines, keep, drop = [], [], []
+    for raw in path.read_text(encoding="utf-8").split("\n"):
+        if not raw.strip():
+            lines.append("")
+            continue
+        marker, line = raw[:2], raw[2:]
+        assert marker in ("+ ", "- "), f"{path.name}: bad marker in {raw!r}"
+        lines.append(line)
+        (keep if marker == "+ " else drop).append(line.strip())
+    return FixtureDoc(path.stem, "\n".join(lines), tuple(keep), tuple(drop))
+
+
+def all_fixtures() -> list[FixtureDoc]:
+    return [load(p) for p in sorted(FIXTURES.glob("*.txt"))]
