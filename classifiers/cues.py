@@ -100,7 +100,7 @@ KEY_VALUE = re.compile(r"[^\W\d_][^:.!?]{0,38}:\s*\S")
 # What follows a number in fact boxes: units, scores, minute marks, times. Matched right after
 # each numeric token, so the cost is per number, not per character.
 AFTER_NUMBER = re.compile(
-    r"(?:[.,]\d+)?\s?(?:kw|hp|bhp|ps|nm|lb-?ft|mpg|l/100\s?km|km/h|mph|kph|cc|kg|lbs?|mm|cm|km|"
+    r"(?:[.,]\d+)?[\s-]?(?:kw|hp|bhp|ps|nm|lb-?ft|mpg|l/100\s?km|km/h|mph|kph|cc|kg|lbs?|mm|cm|km|"
     r"miles?|litres?|liters?|l|v[68]?|g/km|rpm|sec|secs|s|min|mins|ft|in|oz|gb|tb|mb|mhz|ghz|"
     r"mah|w|wh|kwh)\b"
     r"|(?:[.,]\d+)?\s?%"
@@ -108,6 +108,10 @@ AFTER_NUMBER = re.compile(
     r"|['’′]",
     re.IGNORECASE,
 )
+_UNITS = (r"kw|hp|bhp|ps|nm|lbft|mpg|kmh|mph|kph|cc|kg|lbs?|mm|cm|km|l|g|mg|ml|v[68]?|rpm|secs?|s|"
+          r"mins?|ft|in|oz|gb|tb|mb|mhz|ghz|mah|w|wh|kwh|st|nd|rd|th|pm|am|m|k|bn|x")
+# Tokens where the unit is glued to the number ("195kw", "400nm", "23rd", "7pm").
+NUMBER_WITH_UNIT = re.compile(rf"\d+(?:{_UNITS})")
 CURRENCY = "$€£¥₹"
 MONTHS = frozenset(
     """january february march april may june july august september october november december

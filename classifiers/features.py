@@ -6,10 +6,9 @@ artifact and checked when it is loaded.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import sparse
 
 from . import cues, language, textstats, topic
 from .arrays import distance_since, distance_until, run_ids, run_mean, run_position, shift, window_mean
@@ -38,7 +37,7 @@ _TOPIC = (
     "centroid_sim", "support_share", "prev_sim", "next_sim", "max_neighbour_sim",
     "run_centroid_sim", "run_fact_per_word", "run_cap_word_ratio", "run_log_len", "run_index",
     "run_index_from_end", "since_teaser", "until_prose", "since_prose", "window_prose_share",
-    "window_log_words",
+    "window_log_words", "block_centroid_sim", "block_log_words", "block_bridge_sim", "block_context_sim",
 )
 _NEIGHBOURED = ("log_words", "stop_ratio", "ends_sentence", "ui_ratio", "starts_bullet", "centroid_sim",
                 "fact_per_word", "teaser_prefix", "cap_word_ratio", "key_value")
@@ -51,9 +50,12 @@ _ELLIPSIS = ("...", "…")
 @dataclass(frozen=True)
 class DocumentFeatures:
     matrix: np.ndarray  # n × len(FEATURE_NAMES), float32
-    terms: sparse.csr_matrix  # for the sequence stage's similarity with first-pass weights
+    terms: topic.TermMatrix  # for the sequence stage's similarity with first-pass weights
     n_words: np.ndarray
     lang: str
+    vocab: list[str] = field(default_factory=list)  # distinct lower-cased tokens of the document
+    tok_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # vocab index per token
+    tok_seg: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # segment per token
 
 
 def _line_starts_with(pattern: re.Pattern, texts: list[str]) -> np.ndarray:
@@ -105,15 +107,16 @@ def _own_features(texts: list[str], stats: textstats.TextStats, lang: str) -> di
     f["starts_bullet"] = _line_starts_with(cues.BULLET_START, texts)
     f["all_caps"] = (f["upper_ratio"] > 0.8) & (stats.n_alpha >= 3)
     f["log_sentences"] = np.log1p(stats.count_sentence_ends())
-    f["commas_per_word"] = _ratio(stats.count_chars(","), words)
+    f["commas_per_word"] = _ratio(stats.count_class(textstats.COMMA), words)
     f["teaser_prefix"] = _line_starts_with(cues.TEASER_PREFIX, texts)
-    f["copyright"] = (stats.count_chars("©") + stats.count_tokens(cues.COPYRIGHT_WORDS)) > 0
+    f["copyright"] = (stats.count_class(textstats.COPYRIGHT_SIGN) + stats.count_cue(textstats.CUE_COPYRIGHT)) > 0
     f["key_value"] = _line_starts_with(cues.KEY_VALUE, texts)
-    facts = stats.count_matches_after_numbers(cues.AFTER_NUMBER) + stats.count_chars(cues.CURRENCY)
+    facts = (stats.count_matches_after_numbers(cues.AFTER_NUMBER) + stats.count_class(textstats.CURRENCY)
+             + stats.count_cue(textstats.CUE_UNIT))
     f["fact_per_word"] = _ratio(facts, words)
-    f["date_like"] = (stats.count_tokens(cues.MONTHS) > 0) & (stats.n_numeric_words > 0)
-    f["urlish"] = (stats.count_tokens(cues.URL_WORDS) + stats.count_chars("@#")) > 0
-    f["separators"] = np.log1p(stats.count_chars(cues.SEPARATOR_CHARS))
+    f["date_like"] = (stats.count_cue(textstats.CUE_MONTH) > 0) & (stats.n_numeric_words > 0)
+    f["urlish"] = (stats.count_cue(textstats.CUE_URL) + stats.count_class(textstats.URL_CHAR)) > 0
+    f["separators"] = np.log1p(stats.count_class(textstats.SEPARATOR))
     f["question"] = np.fromiter((c == "?" for c in last), dtype=bool, count=n)
     counts: dict[str, int] = {}
     lowered = [t.lower() for t in texts]
@@ -121,7 +124,7 @@ def _own_features(texts: list[str], stats: textstats.TextStats, lang: str) -> di
         counts[t] = counts.get(t, 0) + 1
     f["log_duplicates"] = np.log(np.fromiter((counts[t] for t in lowered), dtype=np.float64, count=n))
     f["quoted"] = np.fromiter((c in "\"'“‘«" for c in first), dtype=bool, count=n)
-    f["log_content_terms"] = np.log1p(np.diff(stats.terms.indptr))
+    f["log_content_terms"] = np.log1p(np.bincount(stats.terms.rows, minlength=n))
     f["foreign_language"] = _foreign_language(texts, f["stop_ratio"], lang)
     return f
 
@@ -189,13 +192,19 @@ def _topic_features(f: dict[str, np.ndarray], stats: textstats.TextStats) -> dic
     t["since_prose"] = distance_since(prose, cap=20)
     t["window_prose_share"] = window_mean(prose.astype(float), 5)
     t["window_log_words"] = window_mean(f["log_words"], 3)
+    # Blocks: maximal runs of non-prose segments (menus, fact boxes, teaser lists) judged whole.
+    blocks = run_ids(~prose & ~shift(prose.astype(float), -1, 1).astype(bool))
+    t["block_centroid_sim"] = topic.block_similarity(stats.terms, prior, blocks)
+    t["block_log_words"] = np.log1p(np.bincount(blocks, weights=words)[blocks])
+    t["block_bridge_sim"], t["block_context_sim"] = topic.block_context_similarity(stats.terms, blocks)
     return t
 
 
 def featurize(texts: list[str], lang: str) -> DocumentFeatures:
     """The stage-one matrix of a document's segments (texts in reading order)."""
     if not texts:
-        return DocumentFeatures(np.zeros((0, len(FEATURE_NAMES)), np.float32), sparse.csr_matrix((0, 0)), np.zeros(0), lang)
+        empty = topic.TermMatrix.from_tokens(np.zeros(0, np.int64), np.zeros(0, np.int64), 0, 0)
+        return DocumentFeatures(np.zeros((0, len(FEATURE_NAMES)), np.float32), empty, np.zeros(0), lang)
     stats = textstats.compute(texts, lang)
     own = _own_features(texts, stats, lang)
     columns = {**own, **_document_features(own, stats, lang), **_topic_features(own, stats)}
@@ -206,4 +215,5 @@ def featurize(texts: list[str], lang: str) -> DocumentFeatures:
     for j, name in enumerate(FEATURE_NAMES):
         matrix[:, j] = columns[name]
     np.nan_to_num(matrix, copy=False, nan=0.0, posinf=0.0, neginf=0.0)  # the trees are trained without NaN
-    return DocumentFeatures(matrix=matrix, terms=stats.terms, n_words=stats.n_words, lang=lang)
+    return DocumentFeatures(matrix=matrix, terms=stats.terms, n_words=stats.n_words, lang=lang,
+                            vocab=stats.vocab, tok_ids=stats.tok_ids, tok_seg=stats.tok_seg)

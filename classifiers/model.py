@@ -17,10 +17,12 @@ from typing import Any
 import numpy as np
 
 from .features import FEATURE_NAMES, DocumentFeatures
+from .lexicon import LEXICAL_FEATURE_NAMES, Lexicon
 from .sequence import SEQUENCE_FEATURE_NAMES, sequence_features
 from .trees import TreeEnsemble
 
 FORMAT_VERSION = 1
+STAGE1_FEATURE_NAMES = FEATURE_NAMES + LEXICAL_FEATURE_NAMES
 DEFAULT_MODEL = "boilercut-text"
 
 
@@ -43,6 +45,7 @@ class Calibration:
 
 @dataclass(frozen=True)
 class SegmentModel:
+    lexicon: Lexicon
     stage1: TreeEnsemble
     stage2: TreeEnsemble
     calibration: Calibration
@@ -57,24 +60,28 @@ class SegmentModel:
     def version(self) -> str:
         return str(self.metadata.get("version", "0"))
 
-    def first_pass(self, doc: DocumentFeatures) -> np.ndarray:
-        return self.stage1.predict_proba(doc.matrix)
+    def stage1_input(self, doc: DocumentFeatures) -> np.ndarray:
+        return np.hstack([doc.matrix, self.lexicon.features(doc)])
+
+    def raw_score(self, doc: DocumentFeatures) -> np.ndarray:
+        """Stage-two probability before calibration."""
+        x1 = self.stage1_input(doc)
+        return self.stage2.predict_proba(sequence_features(doc, x1, self.stage1.predict_proba(x1)))
 
     def score(self, doc: DocumentFeatures) -> np.ndarray:
         """Calibrated probability that each segment belongs to the article."""
         if doc.matrix.shape[0] == 0:
             return np.zeros(0)
-        p2 = self.stage2.predict_proba(sequence_features(doc, self.first_pass(doc)))
-        return np.clip(self.calibration(p2), 0.0, 1.0)
+        return np.clip(self.calibration(self.raw_score(doc)), 0.0, 1.0)
 
     def save(self, directory: Path, name: str) -> tuple[Path, Path]:
         directory.mkdir(parents=True, exist_ok=True)
-        arrays = {**self.stage1.to_arrays("stage1"), **self.stage2.to_arrays("stage2"),
+        arrays = {**self.lexicon.to_arrays(), **self.stage1.to_arrays("stage1"), **self.stage2.to_arrays("stage2"),
                   "calibration.x": self.calibration.x, "calibration.y": self.calibration.y}
         npz_path, json_path = directory / f"{name}.npz", directory / f"{name}.json"
         np.savez_compressed(npz_path, **arrays)
         meta = {**self.metadata, "format_version": FORMAT_VERSION, "threshold": self.threshold,
-                "feature_names": list(FEATURE_NAMES), "sequence_feature_names": list(SEQUENCE_FEATURE_NAMES)}
+                "feature_names": list(STAGE1_FEATURE_NAMES), "sequence_feature_names": list(SEQUENCE_FEATURE_NAMES)}
         json_path.write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         return json_path, npz_path
 
@@ -102,12 +109,13 @@ def load(path: str | Path | None = None) -> SegmentModel:
 def _from_parts(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> SegmentModel:
     if meta.get("format_version") != FORMAT_VERSION:
         raise ModelError(f"model format {meta.get('format_version')!r}, this code reads {FORMAT_VERSION}")
-    if tuple(meta.get("feature_names", ())) != FEATURE_NAMES:
+    if tuple(meta.get("feature_names", ())) != STAGE1_FEATURE_NAMES:
         raise ModelError("model was trained with other features than this code computes")
     if tuple(meta.get("sequence_feature_names", ())) != SEQUENCE_FEATURE_NAMES:
         raise ModelError("model was trained with other sequence features than this code computes")
-    n1 = len(FEATURE_NAMES)
+    n1 = len(STAGE1_FEATURE_NAMES)
     try:
+        lexicon = Lexicon.from_arrays(arrays)
         stage1 = TreeEnsemble.from_arrays(arrays, "stage1", n1)
         stage2 = TreeEnsemble.from_arrays(arrays, "stage2", n1 + len(SEQUENCE_FEATURE_NAMES))
         calibration = Calibration(np.asarray(arrays["calibration.x"], float), np.asarray(arrays["calibration.y"], float))
@@ -116,4 +124,4 @@ def _from_parts(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> SegmentM
     threshold = float(meta.get("threshold", 0.5))
     if not 0.0 < threshold < 1.0:
         raise ModelError(f"model threshold {threshold} outside (0, 1)")
-    return SegmentModel(stage1, stage2, calibration, threshold, meta)
+    return SegmentModel(lexicon, stage1, stage2, calibration, threshold, meta)

@@ -7,6 +7,7 @@ hyphens, BOMs, control codes) and all kinds of whitespace are normalised away in
 """
 from __future__ import annotations
 
+import itertools
 import re
 
 import numpy as np
@@ -15,6 +16,7 @@ from .types import Segment
 
 # Every line separator str.splitlines() knows, with CRLF as one break.
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_OTHER_BREAKS = re.compile(r"[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 _INVISIBLE = "\u00ad\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff"
 _CONTROL = "".join(chr(c) for c in range(0x20) if chr(c) not in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f") + "\x7f"
@@ -34,14 +36,21 @@ def normalise(raw: str) -> str:
     return " ".join(raw.translate(_NORMALISE).split())
 
 
-def _raw_lines(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, normalised text) of every visible line, offsets trimmed to visible chars."""
-    lines = []
+def _split_lines(text: str) -> tuple[list[str], list[int]]:
+    """The raw lines and their start offsets (CRLF and every Unicode line separator break)."""
+    if _OTHER_BREAKS.search(text) is None:  # the common case: plain "\n", split in C
+        raws = text.split("\n")
+        return raws, list(itertools.accumulate((len(r) + 1 for r in raws[:-1]), initial=0))
     breaks = list(_LINE_BREAK.finditer(text))
     starts = [0] + [m.end() for m in breaks]
     stops = [m.start() for m in breaks] + [len(text)]
-    for start, stop in zip(starts, stops):
-        raw = text[start:stop]
+    return [text[a:b] for a, b in zip(starts, stops)], starts
+
+
+def _raw_lines(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, normalised text) of every visible line, offsets trimmed to visible chars."""
+    lines = []
+    for raw, start in zip(*_split_lines(text)):
         if raw.isprintable() and "  " not in raw:  # fast path: nothing to normalise but the ends
             norm = raw.strip(" ")
             if norm:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import topic
-from .arrays import run_ids, run_mean, shift, window_mean
+from .arrays import run_ids, run_mean, run_position, shift, window_mean
 from .features import DocumentFeatures
 
 _OFFSETS = (-3, -2, -1, 1, 2, 3)
@@ -21,11 +21,13 @@ SEQUENCE_FEATURE_NAMES: tuple[str, ...] = (
     + tuple(f"p1@{k:+d}" for k in _OFFSETS)
     + ("p1_mean2", "p1_mean5", "p1_mean10", "p1_max_before", "p1_max_after", "content_mass_before",
        "content_mass_after", "p1_run_mean", "p1_centroid_sim", "p1_support_share", "p1_doc_mean",
-       "p1_doc_content_share")
+       "p1_doc_content_share", "p1_block_centroid_sim", "p1_block_log_words", "p1_block_min_dist",
+       "p1_block_bridge_sim", "p1_block_context_sim")
 )
 
 
-def sequence_features(doc: DocumentFeatures, p1: np.ndarray) -> np.ndarray:
+def sequence_features(doc: DocumentFeatures, x1: np.ndarray, p1: np.ndarray) -> np.ndarray:
+    """Stage-two input: the stage-one input `x1` plus features of the first-pass scores `p1`."""
     n = len(p1)
     cols: dict[str, np.ndarray] = {"p1": p1}
     for k in _OFFSETS:
@@ -41,7 +43,14 @@ def sequence_features(doc: DocumentFeatures, p1: np.ndarray) -> np.ndarray:
     cols["content_mass_before"] = (cumulative - content_words) / total
     cols["content_mass_after"] = (total - cumulative) / total
     confident = p1 >= 0.5
-    cols["p1_run_mean"] = run_mean(p1, run_ids(confident == shift(confident.astype(float), -1, -1)))
+    runs = run_ids(confident == shift(confident.astype(float), -1, -1))
+    cols["p1_run_mean"] = run_mean(p1, runs)
+    # Each run of doubtful segments, taken whole, against the content the first pass found.
+    cols["p1_block_centroid_sim"] = topic.block_similarity(doc.terms, content_words, runs) if n else p1
+    cols["p1_block_log_words"] = np.log1p(np.bincount(runs, weights=doc.n_words)[runs]) if n else p1
+    cols["p1_block_bridge_sim"], cols["p1_block_context_sim"] = topic.block_context_similarity(doc.terms, runs)
+    length, index = run_position(runs) if n else (p1, p1)
+    cols["p1_block_min_dist"] = np.log1p(np.minimum(index, length - 1 - index))
     cols["p1_centroid_sim"] = topic.centroid_similarity(doc.terms, content_words)
     cols["p1_support_share"] = topic.support_share(doc.terms, content_words)
     cols["p1_doc_mean"] = np.full(n, p1.mean() if n else 0.0)
@@ -49,4 +58,4 @@ def sequence_features(doc: DocumentFeatures, p1: np.ndarray) -> np.ndarray:
     out = np.empty((n, len(SEQUENCE_FEATURE_NAMES)), dtype=np.float32)
     for j, name in enumerate(SEQUENCE_FEATURE_NAMES):
         out[:, j] = cols[name]
-    return np.hstack([doc.matrix, out])
+    return np.hstack([x1, out])

@@ -8,22 +8,41 @@ character or per token, so the cost stays linear and small.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
 
-from . import cues
+from . import cues, topic
 
+# Character classes, one bit each in a uint16 lookup table over the BMP.
 ALNUM, ALPHA, UPPER, DIGIT, PUNCT = 1, 2, 4, 8, 16
+COMMA, COPYRIGHT_SIGN, URL_CHAR, SEPARATOR, CURRENCY, SENTENCE_END, CLOSER = (1 << i for i in range(5, 12))
+_SPECIAL = ((",", COMMA), ("©", COPYRIGHT_SIGN), ("@#", URL_CHAR), (cues.SEPARATOR_CHARS, SEPARATOR),
+            (cues.CURRENCY, CURRENCY), (".!?…", SENTENCE_END), (" \n\"'”’)", CLOSER))
 _TOKEN = re.compile(r"[^\W_]+")  # the word tokens of the quality metric
+
+
+CUE_STOP, CUE_UI, CUE_FOOTER, CUE_COPYRIGHT, CUE_MONTH, CUE_URL, CUE_NUMERIC, CUE_UNIT = (1 << i for i in range(8))
+
+
+@functools.cache
+def _cue_bits(lang: str) -> dict[str, int]:
+    """Word → CUE_* bits for the document language (built once per language, then read-only)."""
+    bits: dict[str, int] = {}
+    for words, bit in ((cues.STOP_WORDS.get(lang, cues.STOP_WORDS["en"]), CUE_STOP), (cues.UI_WORDS, CUE_UI),
+                       (cues.FOOTER_WORDS, CUE_FOOTER), (cues.COPYRIGHT_WORDS, CUE_COPYRIGHT),
+                       (cues.MONTHS, CUE_MONTH), (cues.URL_WORDS, CUE_URL)):
+        for w in words:
+            bits[w] = bits.get(w, 0) | bit
+    return bits
 
 
 @functools.cache
 def _bmp_table() -> np.ndarray:
     """Character-class bits for every code point of the Basic Multilingual Plane (built once)."""
-    table = np.zeros(0x10000, dtype=np.uint8)
+    table = np.zeros(0x10000, dtype=np.uint16)
     for code in range(0x10000):
         table[code] = _flags(chr(code))
     return table
@@ -41,6 +60,9 @@ def _flags(ch: str) -> int:
         bits |= DIGIT
     if not ch.isalnum() and not ch.isspace() and ch.isprintable():
         bits |= PUNCT
+    for chars, bit in _SPECIAL:
+        if ch in chars:
+            bits |= bit
     return bits
 
 
@@ -69,40 +91,38 @@ class TextStats:
     n_stop: np.ndarray
     n_ui: np.ndarray
     n_footer: np.ndarray
-    terms: sparse.csr_matrix  # n × V, content words, sublinear tf · in-document idf, rows L2-normalised
+    terms: topic.TermMatrix  # content words, sublinear tf · in-document idf, rows L2-normalised
     joined: str  # the segments joined by "\n"
     seg_starts: np.ndarray  # offset of each segment in `joined`
-    codes: np.ndarray  # code point of every character of `joined`
+    flags: np.ndarray  # character-class bits of every character of `joined`
     vocab: list[str]  # distinct lower-cased tokens
     tok_ids: np.ndarray  # vocabulary index of every token
     tok_seg: np.ndarray  # segment of every token
     tok_ends: np.ndarray  # offset in `joined` just after every token
+    vocab_bits: np.ndarray  # CUE_* bits of every vocabulary word
 
     @property
     def n(self) -> int:
         return len(self.seg_starts)
 
-    def count_tokens(self, words: frozenset[str]) -> np.ndarray:
-        """Per segment: tokens that belong to `words`."""
-        member = np.fromiter((t in words for t in self.vocab), dtype=bool, count=len(self.vocab))
+    def count_cue(self, bit: int) -> np.ndarray:
+        """Per segment: tokens of the cue vocabulary `bit` (one of the CUE_* constants)."""
+        member = (self.vocab_bits & bit) != 0
         return np.bincount(self.tok_seg, weights=member[self.tok_ids], minlength=self.n)
 
-    def count_chars(self, chars: str) -> np.ndarray:
-        """Per segment: characters that are one of `chars`."""
-        hit = np.isin(self.codes, np.fromiter(map(ord, chars), dtype=np.uint32))
-        return _segment_sums(hit, self.seg_starts, self.seg_starts + self.n_chars.astype(np.int64))
+    def count_class(self, bit: int) -> np.ndarray:
+        """Per segment: characters of class `bit` (COMMA, CURRENCY, …)."""
+        return _segment_sums((self.flags & bit) != 0, self.seg_starts, self.seg_starts + self.n_chars.astype(np.int64))
 
     def count_sentence_ends(self) -> np.ndarray:
         """Per segment: sentence-final punctuation followed by a space, a quote or the line end."""
-        end_punct = np.isin(self.codes, np.fromiter(map(ord, ".!?…"), dtype=np.uint32))
-        follower = np.concatenate((self.codes[1:], [10]))
-        closes = np.isin(follower, np.fromiter(map(ord, " \n\"'”’)"), dtype=np.uint32))
-        return _segment_sums(end_punct & closes, self.seg_starts, self.seg_starts + self.n_chars.astype(np.int64))
+        closes = np.concatenate(((self.flags[1:] & CLOSER) != 0, [True]))
+        ends = ((self.flags & SENTENCE_END) != 0) & closes
+        return _segment_sums(ends, self.seg_starts, self.seg_starts + self.n_chars.astype(np.int64))
 
     def count_matches_after_numbers(self, pattern) -> np.ndarray:
         """Per segment: numeric tokens followed by `pattern` (units, scores, minutes…)."""
-        numeric = np.fromiter((t[0].isdigit() for t in self.vocab), dtype=bool, count=len(self.vocab))
-        where = np.flatnonzero(numeric[self.tok_ids])
+        where = np.flatnonzero((self.vocab_bits[self.tok_ids] & CUE_NUMERIC) != 0)
         hits = [i for i in where.tolist() if pattern.match(self.joined, int(self.tok_ends[i]))]
         return np.bincount(self.tok_seg[hits], minlength=self.n).astype(np.float64) if hits else np.zeros(self.n)
 
@@ -137,11 +157,22 @@ def compute(texts: list[str], lang: str) -> TextStats:
     index = {t: i for i, t in enumerate(vocab)}
     tok_ids = np.fromiter(map(index.__getitem__, tokens), dtype=np.int64, count=len(tokens))
 
-    stop_words = cues.STOP_WORDS.get(lang, cues.STOP_WORDS["en"])
-    is_stop = np.fromiter((t in stop_words for t in vocab), dtype=bool, count=len(vocab))
-    is_ui = np.fromiter((t in cues.UI_WORDS for t in vocab), dtype=bool, count=len(vocab))
-    is_footer = np.fromiter((t in cues.FOOTER_WORDS for t in vocab), dtype=bool, count=len(vocab))
-    is_numeric = np.fromiter((t.isdigit() for t in vocab), dtype=bool, count=len(vocab))
+    bits_of = _cue_bits(lang)
+    vocab_bits = np.fromiter(map(bits_of.get, vocab, itertools.repeat(0)), dtype=np.int64, count=len(vocab))
+    # Digit tests per distinct word, read off the character classes of its first occurrence.
+    first = np.zeros(len(vocab), dtype=np.int64)
+    first[tok_ids[::-1]] = np.arange(len(tok_ids))[::-1]
+    digits = np.concatenate(([0], np.cumsum((flags & DIGIT) != 0)))
+    starts_with_digit = (flags[tok_starts[first]] & DIGIT) != 0 if len(vocab) else np.zeros(0, bool)
+    all_digits = (digits[tok_ends[first]] - digits[tok_starts[first]]) == (tok_ends - tok_starts)[first]
+    vocab_bits |= starts_with_digit * CUE_NUMERIC
+    for i in np.flatnonzero(starts_with_digit).tolist():  # few: numbers only
+        if cues.NUMBER_WITH_UNIT.fullmatch(vocab[i]):
+            vocab_bits[i] |= CUE_UNIT
+    is_stop = (vocab_bits & CUE_STOP) != 0
+    is_ui = (vocab_bits & CUE_UI) != 0
+    is_footer = (vocab_bits & CUE_FOOTER) != 0
+    is_numeric = all_digits
 
     def per_segment(weights: np.ndarray) -> np.ndarray:
         return np.bincount(tok_seg, weights=weights, minlength=n)
@@ -162,23 +193,13 @@ def compute(texts: list[str], lang: str) -> TextStats:
         n_stop=per_segment(is_stop[tok_ids].astype(np.float64)),
         n_ui=per_segment(is_ui[tok_ids].astype(np.float64)),
         n_footer=per_segment(is_footer[tok_ids].astype(np.float64)),
-        terms=_term_matrix(tok_seg[content], tok_ids[content], n, len(vocab)),
+        terms=topic.TermMatrix.from_tokens(tok_seg[content], tok_ids[content], n, len(vocab)),
         joined=joined,
         seg_starts=starts,
-        codes=codes,
+        flags=flags,
         vocab=vocab,
         tok_ids=tok_ids,
         tok_seg=tok_seg,
         tok_ends=tok_ends,
+        vocab_bits=vocab_bits,
     )
-
-
-def _term_matrix(rows: np.ndarray, cols: np.ndarray, n: int, vocab_size: int) -> sparse.csr_matrix:
-    counts = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, vocab_size))
-    counts.sum_duplicates()
-    df = np.bincount(counts.indices, minlength=vocab_size)
-    idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
-    counts.data = (1.0 + np.log(counts.data)) * idf[counts.indices]
-    norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ counts)

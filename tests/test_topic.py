@@ -1,15 +1,18 @@
-"""Tests for classifiers.topic: the sparse similarity tricks against explicit dense computations."""
+"""Tests for classifiers.topic: the similarity tricks against explicit dense computations."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from scipy import sparse
 
 from classifiers import textstats, topic
 
 
-def random_terms(n: int, vocab: int = 12, seed: int = 0, density: float = 0.3, empty_rows=(1,)) -> sparse.csr_matrix:
-    """n × vocab sparse matrix with L2-normalised rows; rows in `empty_rows` have no terms."""
+def random_terms(n: int, vocab: int = 12, seed: int = 0, density: float = 0.3, empty_rows=(1,)) -> topic.TermMatrix:
+    """n × vocab term matrix with L2-normalised rows; rows in `empty_rows` have no terms."""
+    return topic.TermMatrix.from_dense(random_dense(n, vocab, seed, density, empty_rows))
+
+
+def random_dense(n: int, vocab: int = 12, seed: int = 0, density: float = 0.3, empty_rows=(1,)) -> np.ndarray:
     rng = np.random.default_rng(seed)
     dense = rng.random((n, vocab)) * (rng.random((n, vocab)) < density)
     for i in range(n):
@@ -19,7 +22,7 @@ def random_terms(n: int, vocab: int = 12, seed: int = 0, density: float = 0.3, e
             dense[i, rng.integers(vocab)] = 1.0
     norms = np.linalg.norm(dense, axis=1, keepdims=True)
     dense = np.divide(dense, norms, out=np.zeros_like(dense), where=norms > 0)
-    return sparse.csr_matrix(dense)
+    return dense
 
 
 def cosine(a: np.ndarray, b: np.ndarray) -> float:
@@ -49,20 +52,20 @@ def test_centroid_similarity_is_leave_one_out_cosine(seed, n):
 
 def test_centroid_similarity_ignores_the_rows_own_weight():
     # Two rows sharing nothing: without leave-one-out each would look similar to itself.
-    terms = sparse.csr_matrix(np.array([[1.0, 0.0], [0.0, 1.0]]))
+    terms = topic.TermMatrix.from_dense(np.array([[1.0, 0.0], [0.0, 1.0]]))
     np.testing.assert_allclose(topic.centroid_similarity(terms, np.array([100.0, 1.0])), [0.0, 0.0], atol=1e-9)
 
 
 def test_centroid_similarity_zero_weight_rows_do_not_contribute():
-    terms = sparse.csr_matrix(np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]]))
+    terms = topic.TermMatrix.from_dense(np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]]))
     out = topic.centroid_similarity(terms, np.array([1.0, 0.0, 1.0]))
     # Row 0's rest is {row 2} (row 1 weighs nothing); row 1's rest is rows 0 and 2.
     np.testing.assert_allclose(out, [0.0, 1 / np.sqrt(2), 0.0], atol=1e-9)
 
 
 def test_centroid_similarity_empty_and_single_row():
-    assert topic.centroid_similarity(sparse.csr_matrix((0, 5)), np.zeros(0)).shape == (0,)
-    single = sparse.csr_matrix(np.array([[0.6, 0.8]]))
+    assert topic.centroid_similarity(topic.TermMatrix.from_dense(np.zeros((0, 5))), np.zeros(0)).shape == (0,)
+    single = topic.TermMatrix.from_dense(np.array([[0.6, 0.8]]))
     np.testing.assert_allclose(topic.centroid_similarity(single, np.array([50.0])), [0.0], atol=1e-6)
 
 
@@ -88,10 +91,10 @@ def test_support_share_matches_loop(seed, n):
 
 
 def test_support_share_by_hand():
-    terms = sparse.csr_matrix(np.array([[1, 1, 0, 0], [0, 1, 1, 0], [0, 0, 0, 1]], dtype=float))
+    terms = topic.TermMatrix.from_dense(np.array([[1, 1, 0, 0], [0, 1, 1, 0], [0, 0, 0, 1]], dtype=float))
     # Row 0: term 1 also in row 1 → 1/2.  Row 1: term 1 in row 0 → 1/2.  Row 2: alone → 0.
     np.testing.assert_allclose(topic.support_share(terms, np.ones(3)), [0.5, 0.5, 0.0])
-    assert topic.support_share(sparse.csr_matrix((0, 4)), np.zeros(0)).shape == (0,)
+    assert topic.support_share(topic.TermMatrix.from_dense(np.zeros((0, 4))), np.zeros(0)).shape == (0,)
 
 
 # --- neighbour_similarity ------------------------------------------------------------------------
@@ -125,7 +128,8 @@ def test_neighbour_similarity_first_and_last_rows_have_no_outside_neighbours():
     before, after = topic.neighbour_similarity(terms, 2)
     assert before[0] == 0.0 and after[-1] == 0.0
     # …while an identical neighbour is a perfect match.
-    twin = sparse.vstack([terms[2], terms[2]]).tocsr()
+    row = random_dense(5, seed=3, empty_rows=())[2]
+    twin = topic.TermMatrix.from_dense(np.vstack([row, row]))
     b, a = topic.neighbour_similarity(twin, 2)
     np.testing.assert_allclose([b[1], a[0]], [1.0, 1.0])
 
@@ -157,3 +161,44 @@ def test_leaked_football_lines_are_less_central_than_every_story_line():
     # Support share tells the same story: football words appear nowhere else in the document.
     share = topic.support_share(stats.terms, stats.n_words)
     assert max(share[3], share[4]) < min(share[i] for i in (0, 1, 2, 5, 6, 7))
+
+
+# --- blocks -----------------------------------------------------------------------------------------
+
+def _blocks(n: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return np.cumsum(np.concatenate(([0], rng.random(n - 1) < 0.4))).astype(np.int64) if n else np.zeros(0, np.int64)
+
+
+@pytest.mark.parametrize("n,seed", [(1, 0), (2, 1), (6, 2), (25, 3)])
+def test_block_similarity_matches_dense(n, seed):
+    dense = random_dense(n, seed=seed, empty_rows=(1,))
+    weights = np.random.default_rng(seed).random(n) * 5
+    blocks = _blocks(n, seed)
+    got = topic.block_similarity(topic.TermMatrix.from_dense(dense), weights, blocks)
+    for i in range(n):
+        inside = blocks == blocks[i]
+        block = dense[inside].sum(axis=0)
+        outside = (weights[~inside, None] * dense[~inside]).sum(axis=0)
+        assert got[i] == pytest.approx(cosine(block, outside), abs=1e-9)
+
+
+@pytest.mark.parametrize("n,seed", [(1, 0), (3, 1), (8, 2), (30, 3)])
+def test_block_context_similarity_matches_dense(n, seed):
+    dense = random_dense(n, seed=seed, empty_rows=(2,))
+    blocks = _blocks(n, seed)
+    bridge, context = topic.block_context_similarity(topic.TermMatrix.from_dense(dense), blocks, window=3)
+    for i in range(n):
+        rows = np.flatnonzero(blocks == blocks[i])
+        before = dense[max(rows[0] - 3, 0) : rows[0]].sum(axis=0)
+        after = dense[rows[-1] + 1 : rows[-1] + 4].sum(axis=0)
+        assert bridge[i] == pytest.approx(cosine(before, after), abs=1e-9)
+        assert context[i] == pytest.approx(cosine(dense[rows].sum(axis=0), before + after), abs=1e-9)
+
+
+def test_an_inserted_block_does_not_bridge_while_the_story_flows_over_it():
+    texts = PORT_STRIKE[:3] + FOOTBALL + PORT_STRIKE[3:]
+    stats = textstats.compute(texts, "en")
+    blocks = np.array([0, 1, 2, 3, 3, 4, 5, 6])  # the two football lines form one block
+    bridge, context = topic.block_context_similarity(stats.terms, blocks)
+    assert bridge[3] > context[3]  # the story before and after the box is more alike than the box is to either

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
-
 import numpy as np
 
-from ..model import Calibration
+from ..lexicon import Lexicon, fit_lexicon
+from ..model import Calibration, SegmentModel
 from ..sequence import sequence_features
 from ..trees import TreeEnsemble, from_sklearn
 from .rows import DocRows, _progress
@@ -17,16 +16,6 @@ STAGE1_PARAMS = dict(max_iter=150, learning_rate=0.1, max_depth=7, max_leaf_node
 STAGE2_PARAMS = dict(max_iter=120, learning_rate=0.1, max_depth=6, max_leaf_nodes=32, min_samples_leaf=60,
                      l2_regularization=1.0, early_stopping=False, random_state=0)
 INNER_FOLDS = 3
-
-
-@dataclass(frozen=True)
-class TwoStage:
-    stage1: TreeEnsemble
-    stage2: TreeEnsemble
-
-    def raw_scores(self, rows: DocRows) -> np.ndarray:
-        p1 = self.stage1.predict_proba(rows.features.matrix)
-        return self.stage2.predict_proba(sequence_features(rows.features, p1))
 
 
 def assign_folds(domains: list[str], k: int) -> dict[str, int]:
@@ -59,9 +48,17 @@ def _weights(rows: list[DocRows]) -> np.ndarray:
     return np.concatenate([np.full(len(r.y), 1.0 / np.sqrt(max(len(r.y), 1))) for r in rows])
 
 
-def fit_two_stage(rows: list[DocRows], progress: bool = False) -> TwoStage:
+def _stage1_inputs(lexicon: Lexicon, rows: list[DocRows]) -> np.ndarray:
+    return np.vstack([np.hstack([r.features.matrix, lexicon.features(r.features)]) for r in rows])
+
+
+def _lexicon_for(rows: list[DocRows]) -> Lexicon:
+    return fit_lexicon([(r.features, r.y, r.doc.domain) for r in rows])
+
+
+def fit_two_stage(rows: list[DocRows], progress: bool = False) -> SegmentModel:
+    """Lexicon, stage one, and stage two trained on out-of-fold stage-one scores (uncalibrated)."""
     rows = [r for r in rows if len(r.y)]
-    x1 = np.vstack([r.features.matrix for r in rows])
     y = np.concatenate([r.y for r in rows])
     w = _weights(rows)
     folds = assign_folds([r.doc.domain for r in rows], INNER_FOLDS)
@@ -70,17 +67,24 @@ def fit_two_stage(rows: list[DocRows], progress: bool = False) -> TwoStage:
     bar = _progress(INNER_FOLDS + 2, "fit", progress)
     p1 = np.zeros(len(y))
     for k in range(INNER_FOLDS):  # out-of-fold first-pass scores: stage two learns from honest inputs
-        inner = fit_trees(x1[row_fold != k], y[row_fold != k], STAGE1_PARAMS, w[row_fold != k])
-        p1[row_fold == k] = inner.predict_proba(x1[row_fold == k])
+        train = [r for r, f in zip(rows, doc_fold) if f != k]
+        held = [r for r, f in zip(rows, doc_fold) if f == k]
+        lexicon = _lexicon_for(train)
+        inner = fit_trees(_stage1_inputs(lexicon, train), y[row_fold != k], STAGE1_PARAMS, w[row_fold != k])
+        p1[row_fold == k] = inner.predict_proba(_stage1_inputs(lexicon, held))
         bar.update(1)
+    lexicon = _lexicon_for(rows)
+    x1 = _stage1_inputs(lexicon, rows)
     stage1 = fit_trees(x1, y, STAGE1_PARAMS, w)
     bar.update(1)
     bounds = np.concatenate(([0], np.cumsum([len(r.y) for r in rows])))
-    x2 = np.vstack([sequence_features(r.features, p1[a:b]) for r, a, b in zip(rows, bounds[:-1], bounds[1:])])
+    x2 = np.vstack([sequence_features(r.features, x1[a:b], p1[a:b]) for r, a, b in zip(rows, bounds[:-1], bounds[1:])])
+    del x1
     stage2 = fit_trees(x2, y, STAGE2_PARAMS, w)
     bar.update(1)
     bar.close()
-    return TwoStage(stage1, stage2)
+    identity = Calibration(np.zeros(0), np.zeros(0))
+    return SegmentModel(lexicon, stage1, stage2, identity, threshold=0.5)
 
 
 def cross_validate(rows: list[DocRows], k: int = 5, progress: bool = True) -> tuple[list[np.ndarray], dict[str, int]]:
@@ -103,7 +107,7 @@ def cross_validate(rows: list[DocRows], k: int = 5, progress: bool = True) -> tu
         model = fit_two_stage([r for r in rows if usable(r)], progress=progress)
         for i, r in enumerate(rows):
             if folds[r.doc.domain] == fold:
-                scores[i] = model.raw_scores(r) if len(r.y) else np.zeros(0)
+                scores[i] = model.raw_score(r.features) if len(r.y) else np.zeros(0)
     return [s for s in scores if s is not None], folds
 
 

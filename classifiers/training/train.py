@@ -83,7 +83,7 @@ def train_command(data_dir: Path | None, out_dir: Path, folds: int, workers: int
     final = fit_two_stage([r for r in rows if r.doc.trainable], progress=progress)
     calibration = fit_calibration(np.concatenate(cv.raw_scores), np.concatenate([r.y for r in rows]))
     metadata = _metadata(data_dir, rows, cv, time.time() - started, max_docs)
-    model = SegmentModel(final.stage1, final.stage2, calibration, DEFAULT_THRESHOLD, metadata)
+    model = SegmentModel(final.lexicon, final.stage1, final.stage2, calibration, DEFAULT_THRESHOLD, metadata)
     json_path, npz_path = model.save(out_dir, DEFAULT_MODEL)
     (out_dir / f"{DEFAULT_MODEL}.md").write_text(card.render(metadata), encoding="utf-8")
     print(f"model written to {json_path} and {npz_path} ({npz_path.stat().st_size / 1e6:.2f} MB)")
