@@ -48,11 +48,10 @@ def clean(text: str, *, threshold: float | None = None, include_segments: bool =
     lang = doc.lang
     scores = model.score(doc)
     keep = scores >= (model.threshold if threshold is None else threshold)
-    kinds = assign_kinds(doc.matrix, keep)
     return Result(
         article="\n\n".join(t for t, k in zip(texts, keep) if k),
         lang=lang,
-        segments=tuple(_results(segments, scores, keep, kinds)) if include_segments else (),
+        segments=tuple(_results(segments, scores, keep, assign_kinds(doc.matrix, keep))) if include_segments else (),
         model={"name": model.name, "version": model.version},
     )
 

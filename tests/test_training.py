@@ -14,8 +14,15 @@ from pathlib import Path
 import pytest
 
 from classifiers import clean, load_model
-from classifiers.training import data, train
+from classifiers.training import data, fit, train
 from fixture_docs import all_fixtures
+
+
+@pytest.fixture(autouse=True)
+def few_trees(monkeypatch):
+    # The same code path with fewer boosting rounds: these tests check the plumbing, not the quality.
+    monkeypatch.setitem(fit.STAGE1_PARAMS, "max_iter", 15)
+    monkeypatch.setitem(fit.STAGE2_PARAMS, "max_iter", 15)
 
 
 def _write_dataset(root: Path) -> None:

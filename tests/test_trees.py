@@ -175,3 +175,12 @@ def test_from_arrays_missing_key_raises_key_error():
     del arrays["t.baseline"]
     with pytest.raises(KeyError):
         TreeEnsemble.from_arrays(arrays, "t", n_features=4)
+
+
+def test_float32_thresholds_decide_exactly_like_float64():
+    # A threshold between two float32 values, and inputs at and around it.
+    t = np.float64(np.float32(0.1)) + 1e-12
+    ens = trees.TreeEnsemble(np.zeros((1, 1), np.int32), np.array([[t]]), np.array([[0.0, 1.0]]), 0.0)
+    x = np.array([[np.float32(0.1)], [np.nextafter(np.float32(0.1), np.float32(1))], [np.float32(0.0)]], np.float32)
+    expected = (x[:, 0].astype(np.float64) > t).astype(float)
+    np.testing.assert_array_equal(ens.decision_function(x), expected)

@@ -85,7 +85,8 @@ def train_command(data_dir: Path | None, out_dir: Path, folds: int, workers: int
     metadata = _metadata(data_dir, rows, cv, time.time() - started, max_docs)
     model = SegmentModel(final.lexicon, final.stage1, final.stage2, calibration, DEFAULT_THRESHOLD, metadata)
     json_path, npz_path = model.save(out_dir, DEFAULT_MODEL)
-    (out_dir / f"{DEFAULT_MODEL}.md").write_text(card.render(metadata), encoding="utf-8")
+    saved = json.loads(json_path.read_text(encoding="utf-8"))  # the card describes exactly what was written
+    (out_dir / f"{DEFAULT_MODEL}.md").write_text(card.render(saved), encoding="utf-8")
     print(f"model written to {json_path} and {npz_path} ({npz_path.stat().st_size / 1e6:.2f} MB)")
     return json_path
 
