@@ -9,7 +9,9 @@ import numpy as np
 import pytest
 
 from classifiers import model as model_mod
-from classifiers.features import FEATURE_NAMES, featurize
+from classifiers.features import featurize
+from classifiers.lexicon import Lexicon
+from classifiers.model import STAGE1_FEATURE_NAMES as FEATURE_NAMES
 from classifiers.model import Calibration, ModelError, SegmentModel
 from classifiers.sequence import SEQUENCE_FEATURE_NAMES
 from classifiers.trees import TreeEnsemble
@@ -45,7 +47,8 @@ def tiny_model() -> SegmentModel:
     stage1 = stump_trees([(log_words, 2.0, -2.0, 1.5), (stop_ratio, 0.2, -0.5, 0.5)], baseline=-0.2)
     stage2 = stump_trees([(p1, 0.5, -1.0, 1.0), (p1_mean2, 0.4, -0.3, 0.6), (log_words, 1.0, -0.4, 0.1)], baseline=0.1)
     calibration = Calibration(np.array([0.0, 0.3, 0.7, 1.0]), np.array([0.02, 0.2, 0.85, 0.97]))
-    return SegmentModel(stage1, stage2, calibration, threshold=0.42, metadata={"name": "tiny", "version": "7"})
+    lexicon = Lexicon(("home", "story"), np.array([-2.0, 1.5], dtype=np.float32))
+    return SegmentModel(lexicon, stage1, stage2, calibration, threshold=0.42, metadata={"name": "tiny", "version": "7"})
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +102,7 @@ def test_loaded_model_scores_like_the_original(saved, doc):
     loaded = model_mod.load(json_path)
     expected = original.score(doc)
     np.testing.assert_array_equal(loaded.score(doc), expected)
-    np.testing.assert_array_equal(loaded.first_pass(doc), original.first_pass(doc))
+    np.testing.assert_array_equal(loaded.raw_score(doc), original.raw_score(doc))
     assert len(np.unique(expected)) > 1  # the stumps really separate the segments
     assert np.all((expected >= 0.02) & (expected <= 0.97))  # calibrated into the map's range
     assert loaded.threshold == 0.42 and loaded.name == "tiny" and loaded.version == "7"
@@ -118,10 +121,11 @@ def test_empty_document_scores_empty(saved):
 
 def test_identity_calibration_when_no_knots(doc):
     m = tiny_model()
-    raw = SegmentModel(m.stage1, m.stage2, Calibration(np.zeros(0), np.zeros(0)), 0.5)
+    raw = SegmentModel(m.lexicon, m.stage1, m.stage2, Calibration(np.zeros(0), np.zeros(0)), 0.5)
     from classifiers.sequence import sequence_features
 
-    expected = m.stage2.predict_proba(sequence_features(doc, m.stage1.predict_proba(doc.matrix)))
+    x1 = np.hstack([doc.matrix, m.lexicon.features(doc)])
+    expected = m.stage2.predict_proba(sequence_features(doc, x1, m.stage1.predict_proba(x1)))
     np.testing.assert_allclose(raw.score(doc), expected)
 
 
@@ -226,3 +230,17 @@ def test_object_array_is_refused_without_unpickling(saved, tmp_path):
     with np.load(saved[1], allow_pickle=True) as npz:
         npz["stage1.leaf_value"]
     assert marker.exists()
+
+
+def test_shipped_model_loads_and_matches_this_code():
+    shipped = model_mod.load()
+    assert shipped.name == "boilercut-text"
+    assert shipped.stage1.feature.shape[0] > 0 and len(shipped.lexicon.words) > 0
+    assert 0.0 < shipped.threshold < 1.0
+
+
+def test_lexicon_weights_apply_per_segment(doc):
+    m = tiny_model()
+    lex = m.lexicon.features(doc)
+    assert lex.shape == (doc.matrix.shape[0], 5)
+    assert np.isfinite(lex).all()
