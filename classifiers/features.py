@@ -44,7 +44,6 @@ _NEIGHBOURED = ("log_words", "stop_ratio", "ends_sentence", "ui_ratio", "starts_
 _NEIGHBOURS = tuple(f"{name}@{k:+d}" for k in _NEIGHBOUR_OFFSETS for name in _NEIGHBOURED)
 FEATURE_NAMES: tuple[str, ...] = _OWN + _DOC + _TOPIC + _NEIGHBOURS
 
-_ELLIPSIS = ("...", "…")
 
 
 @dataclass(frozen=True)
@@ -60,7 +59,11 @@ class DocumentFeatures:
 
 def _line_starts_with(pattern: re.Pattern, texts: list[str]) -> np.ndarray:
     # Anchored patterns: one C-level match per segment beats scanning the joined text.
-    return np.fromiter((pattern.match(t) is not None for t in texts), dtype=bool, count=len(texts))
+    return np.array(list(map(pattern.match, texts)), dtype=object) != None  # noqa: E711 (elementwise)
+
+
+def _is_one_of(codes: np.ndarray, chars: str) -> np.ndarray:
+    return np.isin(codes, np.fromiter(map(ord, chars), dtype=np.uint32))
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -82,8 +85,6 @@ def _foreign_language(texts: list[str], stop_ratio: np.ndarray, lang: str) -> np
 
 def _own_features(texts: list[str], stats: textstats.TextStats, lang: str) -> dict[str, np.ndarray]:
     n = len(texts)
-    first = [t[0] for t in texts]
-    last = [t[-1] for t in texts]
     words = stats.n_words
     f: dict[str, np.ndarray] = {}
     f["log_chars"] = np.log1p(stats.n_chars)
@@ -98,12 +99,18 @@ def _own_features(texts: list[str], stats: textstats.TextStats, lang: str) -> di
     f["stop_ratio"] = _ratio(stats.n_stop, words)
     f["ui_ratio"] = _ratio(stats.n_ui, words)
     f["footer_ratio"] = _ratio(stats.n_footer, words)
-    ends_ellipsis = np.fromiter((t.endswith(_ELLIPSIS) for t in texts), dtype=bool, count=n)
-    f["ends_sentence"] = np.fromiter((c in ".!?\"'”’)" for c in last), dtype=bool, count=n) & ~ends_ellipsis
-    f["ends_colon"] = np.fromiter((c == ":" for c in last), dtype=bool, count=n)
+    # First and last characters, read off the code-point and class arrays of the joined text.
+    last_at = stats.seg_starts + stats.n_chars.astype(np.int64) - 1
+    first_code, last_code = stats.codes[stats.seg_starts], stats.codes[last_at]
+    dot = ord(".")
+    three_dots = (stats.n_chars >= 3) & (last_code == dot)
+    three_dots &= (stats.codes[np.maximum(last_at - 1, 0)] == dot) & (stats.codes[np.maximum(last_at - 2, 0)] == dot)
+    ends_ellipsis = three_dots | (last_code == ord("…"))
+    f["ends_sentence"] = _is_one_of(last_code, ".!?\"'”’)") & ~ends_ellipsis
+    f["ends_colon"] = last_code == ord(":")
     f["ends_ellipsis"] = ends_ellipsis
-    f["ends_alnum"] = np.fromiter((c.isalnum() for c in last), dtype=bool, count=n)
-    f["starts_lower"] = np.fromiter((c.islower() for c in first), dtype=bool, count=n)
+    f["ends_alnum"] = (stats.flags[last_at] & textstats.ALNUM) != 0
+    f["starts_lower"] = (stats.flags[stats.seg_starts] & textstats.LOWER) != 0
     f["starts_bullet"] = _line_starts_with(cues.BULLET_START, texts)
     f["all_caps"] = (f["upper_ratio"] > 0.8) & (stats.n_alpha >= 3)
     f["log_sentences"] = np.log1p(stats.count_sentence_ends())
@@ -117,13 +124,13 @@ def _own_features(texts: list[str], stats: textstats.TextStats, lang: str) -> di
     f["date_like"] = (stats.count_cue(textstats.CUE_MONTH) > 0) & (stats.n_numeric_words > 0)
     f["urlish"] = (stats.count_cue(textstats.CUE_URL) + stats.count_class(textstats.URL_CHAR)) > 0
     f["separators"] = np.log1p(stats.count_class(textstats.SEPARATOR))
-    f["question"] = np.fromiter((c == "?" for c in last), dtype=bool, count=n)
+    f["question"] = last_code == ord("?")
     counts: dict[str, int] = {}
     lowered = [t.lower() for t in texts]
     for t in lowered:
         counts[t] = counts.get(t, 0) + 1
     f["log_duplicates"] = np.log(np.fromiter((counts[t] for t in lowered), dtype=np.float64, count=n))
-    f["quoted"] = np.fromiter((c in "\"'“‘«" for c in first), dtype=bool, count=n)
+    f["quoted"] = _is_one_of(first_code, "\"'“‘«")
     f["log_content_terms"] = np.log1p(np.bincount(stats.terms.rows, minlength=n))
     f["foreign_language"] = _foreign_language(texts, f["stop_ratio"], lang)
     return f

@@ -18,7 +18,7 @@ from . import cues, topic
 
 # Character classes, one bit each in a uint16 lookup table over the BMP.
 ALNUM, ALPHA, UPPER, DIGIT, PUNCT = 1, 2, 4, 8, 16
-COMMA, COPYRIGHT_SIGN, URL_CHAR, SEPARATOR, CURRENCY, SENTENCE_END, CLOSER = (1 << i for i in range(5, 12))
+COMMA, COPYRIGHT_SIGN, URL_CHAR, SEPARATOR, CURRENCY, SENTENCE_END, CLOSER, LOWER = (1 << i for i in range(5, 13))
 _SPECIAL = ((",", COMMA), ("©", COPYRIGHT_SIGN), ("@#", URL_CHAR), (cues.SEPARATOR_CHARS, SEPARATOR),
             (cues.CURRENCY, CURRENCY), (".!?…", SENTENCE_END), (" \n\"'”’)", CLOSER))
 _TOKEN = re.compile(r"[^\W_]+")  # the word tokens of the quality metric
@@ -58,6 +58,8 @@ def _flags(ch: str) -> int:
         bits |= UPPER
     if ch.isdigit():
         bits |= DIGIT
+    if ch.islower():
+        bits |= LOWER
     if not ch.isalnum() and not ch.isspace() and ch.isprintable():
         bits |= PUNCT
     for chars, bit in _SPECIAL:
@@ -95,6 +97,7 @@ class TextStats:
     joined: str  # the segments joined by "\n"
     seg_starts: np.ndarray  # offset of each segment in `joined`
     flags: np.ndarray  # character-class bits of every character of `joined`
+    codes: np.ndarray  # code point of every character of `joined`
     vocab: list[str]  # distinct lower-cased tokens
     tok_ids: np.ndarray  # vocabulary index of every token
     tok_seg: np.ndarray  # segment of every token
@@ -197,6 +200,7 @@ def compute(texts: list[str], lang: str) -> TextStats:
         joined=joined,
         seg_starts=starts,
         flags=flags,
+        codes=codes,
         vocab=vocab,
         tok_ids=tok_ids,
         tok_seg=tok_seg,
