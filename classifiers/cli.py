@@ -68,11 +68,14 @@ def _clean_file(args: argparse.Namespace) -> int:
         print(f"boilercut: {args.file} is not valid {args.encoding} ({exc.reason} at byte {exc.start}); "
               "pass --encoding", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except (UnicodeError, ValueError) as exc:  # codecs such as idna or punycode raise their own errors
+        print(f"boilercut: {args.file} cannot be decoded as {args.encoding}: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     result = clean(text, threshold=args.threshold, include_segments=not args.no_segments)
     if args.json:
-        print(json.dumps(result.to_dict(include_segments=not args.no_segments), ensure_ascii=False))
+        print(json.dumps(result.to_dict(include_segments=not args.no_segments)))
     elif result.article:
-        print(result.article)
+        sys.stdout.buffer.write(result.article.encode("utf-8", "backslashreplace") + b"\n")
     return 0
 
 

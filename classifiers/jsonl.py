@@ -46,9 +46,11 @@ def process_line(raw: bytes | None, threshold: float | None, include_segments: b
     except UnicodeDecodeError as exc:
         return {"id": None, "error": f"line is not valid UTF-8: {exc.reason} at byte {exc.start}"}
     try:
-        record = json.loads(line)
+        record = json.loads(line, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         return {"id": None, "error": f"invalid JSON: {exc.msg} at column {exc.colno}"}
+    except (ValueError, RecursionError) as exc:  # NaN/Infinity, huge integers, absurd nesting
+        return {"id": None, "error": f"invalid JSON: {exc}"[:300]}
     if not isinstance(record, dict):
         return {"id": None, "error": f"record must be a JSON object, got {type(record).__name__}"}
     rid = record.get("id")
@@ -64,12 +66,24 @@ def process_line(raw: bytes | None, threshold: float | None, include_segments: b
     return {"id": rid, **result.to_dict(include_segments=include_segments)}
 
 
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON value")
+
+
 def _dump(record: dict[str, Any]) -> str:
-    return json.dumps(record, ensure_ascii=False)
+    line = json.dumps(record, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates (from \ud83d-style escapes) can only travel escaped
+        line = json.dumps(record, ensure_ascii=True)
+    return line
 
 
 def _process_for_pool(args: tuple[bytes | None, float | None, bool]) -> tuple[str, bool] | None:
-    out = process_line(*args)
+    try:
+        out = process_line(*args)
+    except Exception as exc:  # last line of defence: the stream outlives any single record
+        out = {"id": None, "error": f"{type(exc).__name__}: {exc}"[:300]}
     return None if out is None else (_dump(out), "error" in out)
 
 

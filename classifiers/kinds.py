@@ -17,7 +17,7 @@ def assign_kinds(matrix: np.ndarray, is_article: np.ndarray) -> list[Kind]:
     def col(name: str) -> np.ndarray:
         return matrix[:, _COL[name]]
 
-    words = np.expm1(col("log_words"))
+    words = np.rint(np.expm1(col("log_words")))  # float32 log1p round trip: 12 came back as 11.99999
     short = words < 12
     sentence = col("ends_sentence") > 0
     bullet = col("starts_bullet") > 0

@@ -141,7 +141,9 @@ def compute(texts: list[str], lang: str) -> TextStats:
     starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1])) if n else np.zeros(0, np.int64)
     ends = starts + lengths
     joined = "\n".join(texts)
-    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    # surrogatepass: a lone surrogate (half an emoji pair, common in scraped JSON) is one code point
+    # of no class, like any other symbol, instead of an encoding error.
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     flags = _classify(codes)
 
     def count(bit: int) -> np.ndarray:

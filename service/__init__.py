@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from .api import blueprint
+from .api import MAX_BODY_BYTES, blueprint
 
 
 def create_app(model=None) -> Flask:
@@ -11,6 +11,7 @@ def create_app(model=None) -> Flask:
     from classifiers import default_model
 
     app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES  # enforced while streaming, not after buffering
     app.extensions["boilercut.model"] = model or default_model()
     app.register_blueprint(blueprint)
     return app

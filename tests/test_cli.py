@@ -79,6 +79,23 @@ def test_jsonl_one_output_per_input_in_order_with_inline_errors(workers):
     assert lines[7]["article"] == "" and lines[7]["segments"] == []
 
 
+def test_jsonl_hostile_records_become_errors_and_the_stream_goes_on():
+    records = [
+        b'{"id": "\\ud800", "text": "A lone surrogate in the id, then ordinary text."}',
+        b"[" * 100_000,
+        b'{"id": ' + b"9" * 5000 + b', "text": "x"}',
+        b'{"id": NaN, "text": "x"}',
+        {"id": "last", "text": FIXTURES[0].text},
+    ]
+    out = run(["clean", "--jsonl", "--no-segments"], stdin=jsonl(records))
+    assert out.returncode == 0, out.stderr
+    lines = [json.loads(x) for x in out.stdout.decode().splitlines()]
+    assert len(lines) == 5
+    assert lines[0]["id"] == "\ud800" and "article" in lines[0]
+    assert all("error" in x for x in lines[1:4])
+    assert lines[4]["id"] == "last" and lines[4]["article"]
+
+
 def test_jsonl_no_segments_option():
     out = run(["clean", "--jsonl", "--no-segments"], stdin=jsonl([{"id": 1, "text": FIXTURES[0].text}]))
     line = json.loads(out.stdout)

@@ -127,3 +127,9 @@ def test_ten_megabyte_input_is_processed_whole():
     assert len(text) >= 10_000_000
     assert result.segments[-1].end == len(text.rstrip())
     assert result.article  # the repeated stories are still found
+
+
+def test_lone_surrogate_from_scraped_json_does_not_crash():
+    text = "\ud83d Half an emoji pair, then a sentence of ordinary prose text."
+    result = clean(text)
+    assert len(result.segments) == 1 and result.segments[0].end == len(text)

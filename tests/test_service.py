@@ -69,3 +69,32 @@ def test_bad_encoding_is_400_and_server_keeps_answering(server):
     assert status == 400 and body["error"]["code"] == "bad_encoding"
     status, _ = post(server + "/v1/clean", b"A sentence of text.", "text/plain")
     assert status == 200
+
+
+def test_undecodable_body_in_an_exotic_charset_is_400(server):
+    status, body = post(server + "/v1/clean", b"\xff\xfe not punycode", "text/plain; charset=punycode")
+    assert status == 400 and body["error"]["code"] == "bad_encoding"
+
+
+def test_chunked_body_over_the_limit_is_413_without_buffering_it_all(server):
+    import http.client
+
+    host, port = server.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=60)
+    chunk = b"word " * 20_000  # 100 KB
+
+    def body():
+        for _ in range(100):  # 10 MB in total, over the 8 MB limit
+            yield chunk
+
+    try:
+        conn.request("POST", "/v1/clean", body=body(), headers={"Content-Type": "text/plain"}, encode_chunked=True)
+        response = conn.getresponse()
+        assert response.status == 413
+        assert json.loads(response.read())["error"]["code"] == "too_large"
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # the server may close the connection once the limit is hit; what matters is that it lives on
+    finally:
+        conn.close()
+    status, _ = post(server + "/v1/clean", b"A sentence of text.", "text/plain")
+    assert status == 200
