@@ -100,11 +100,11 @@ KEY_VALUE = re.compile(r"[^\W\d_][^:.!?]{0,38}:\s*\S")
 # What follows a number in fact boxes: units, scores, minute marks, times. Matched right after
 # each numeric token, so the cost is per number, not per character.
 AFTER_NUMBER = re.compile(
-    r"(?:[.,]\d+)?[\s-]?(?:kw|hp|bhp|ps|nm|lb-?ft|mpg|l/100\s?km|km/h|mph|kph|cc|kg|lbs?|mm|cm|km|"
+    r"(?:[.,]\d+)?[ \t-]?(?:kw|hp|bhp|ps|nm|lb-?ft|mpg|l/100\s?km|km/h|mph|kph|cc|kg|lbs?|mm|cm|km|"
     r"miles?|litres?|liters?|l|v[68]?|g/km|rpm|sec|secs|s|min|mins|ft|in|oz|gb|tb|mb|mhz|ghz|"
     r"mah|w|wh|kwh)\b"
-    r"|(?:[.,]\d+)?\s?%"
-    r"|\s?[-–:]\s?\d"
+    r"|(?:[.,]\d+)?[ \t]?%"
+    r"|[ \t]?[-–:][ \t]?\d"
     r"|['’′]",
     re.IGNORECASE,
 )

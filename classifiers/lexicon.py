@@ -42,12 +42,12 @@ class Lexicon:
         n_known = np.bincount(doc.tok_seg, weights=known.astype(np.float64), minlength=n)
         n_tokens = np.bincount(doc.tok_seg, minlength=n).astype(np.float64)
         out[:, 0] = np.bincount(doc.tok_seg, weights=w, minlength=n) / np.maximum(n_known, 1.0)
-        lo = np.zeros(n)
-        hi = np.zeros(n)
+        lo = np.full(n, np.inf)
+        hi = np.full(n, -np.inf)
         np.minimum.at(lo, doc.tok_seg[known], w[known])
         np.maximum.at(hi, doc.tok_seg[known], w[known])
-        out[:, 1] = lo
-        out[:, 2] = hi
+        out[:, 1] = np.where(n_known > 0, lo, 0.0)  # segments without known words: neutral 0
+        out[:, 2] = np.where(n_known > 0, hi, 0.0)
         first_tok = np.searchsorted(doc.tok_seg, np.arange(n))  # tokens are in segment order
         has_tok = (first_tok < len(doc.tok_seg)) & (doc.tok_seg[np.minimum(first_tok, len(doc.tok_seg) - 1)] == np.arange(n))
         out[:, 3] = np.where(has_tok, w[np.minimum(first_tok, len(w) - 1)], 0.0)

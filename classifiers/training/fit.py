@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import numpy as np
 
-from ..lexicon import Lexicon, fit_lexicon
+from ..lexicon import LEXICAL_FEATURE_NAMES, Lexicon, fit_lexicon
 from ..model import Calibration, SegmentModel
 from ..sequence import sequence_features
 from ..trees import TreeEnsemble, from_sklearn
@@ -57,7 +57,11 @@ def _lexicon_for(rows: list[DocRows]) -> Lexicon:
 
 
 def fit_two_stage(rows: list[DocRows], progress: bool = False) -> SegmentModel:
-    """Lexicon, stage one, and stage two trained on out-of-fold stage-one scores (uncalibrated)."""
+    """Lexicon, stage one, and stage two trained on out-of-fold stage-one scores (uncalibrated).
+
+    The trees learn from lexicon features computed out of fold (each document scored by a
+    lexicon fitted without its own inner fold), as they will be on unseen pages at run time.
+    """
     rows = [r for r in rows if len(r.y)]
     y = np.concatenate([r.y for r in rows])
     w = _weights(rows)
@@ -65,16 +69,15 @@ def fit_two_stage(rows: list[DocRows], progress: bool = False) -> SegmentModel:
     doc_fold = np.array([folds[r.doc.domain] for r in rows])
     row_fold = np.repeat(doc_fold, [len(r.y) for r in rows])
     bar = _progress(INNER_FOLDS + 2, "fit", progress)
+    x1 = np.zeros((len(y), rows[0].features.matrix.shape[1] + len(LEXICAL_FEATURE_NAMES)), dtype=np.float32)
+    for k in range(INNER_FOLDS):
+        lexicon = _lexicon_for([r for r, f in zip(rows, doc_fold) if f != k])
+        x1[row_fold == k] = _stage1_inputs(lexicon, [r for r, f in zip(rows, doc_fold) if f == k])
     p1 = np.zeros(len(y))
     for k in range(INNER_FOLDS):  # out-of-fold first-pass scores: stage two learns from honest inputs
-        train = [r for r, f in zip(rows, doc_fold) if f != k]
-        held = [r for r, f in zip(rows, doc_fold) if f == k]
-        lexicon = _lexicon_for(train)
-        inner = fit_trees(_stage1_inputs(lexicon, train), y[row_fold != k], STAGE1_PARAMS, w[row_fold != k])
-        p1[row_fold == k] = inner.predict_proba(_stage1_inputs(lexicon, held))
+        inner = fit_trees(x1[row_fold != k], y[row_fold != k], STAGE1_PARAMS, w[row_fold != k])
+        p1[row_fold == k] = inner.predict_proba(x1[row_fold == k])
         bar.update(1)
-    lexicon = _lexicon_for(rows)
-    x1 = _stage1_inputs(lexicon, rows)
     stage1 = fit_trees(x1, y, STAGE1_PARAMS, w)
     bar.update(1)
     bounds = np.concatenate(([0], np.cumsum([len(r.y) for r in rows])))
@@ -84,7 +87,7 @@ def fit_two_stage(rows: list[DocRows], progress: bool = False) -> SegmentModel:
     bar.update(1)
     bar.close()
     identity = Calibration(np.zeros(0), np.zeros(0))
-    return SegmentModel(lexicon, stage1, stage2, identity, threshold=0.5)
+    return SegmentModel(_lexicon_for(rows), stage1, stage2, identity, threshold=0.5)
 
 
 def cross_validate(rows: list[DocRows], k: int = 5, progress: bool = True) -> tuple[list[np.ndarray], dict[str, int]]:

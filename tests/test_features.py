@@ -1,0 +1,57 @@
+"""Stage-one features: the contract (names, shape, finiteness) and what the cues pick up."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from classifiers.features import FEATURE_NAMES, featurize
+
+COL = {name: j for j, name in enumerate(FEATURE_NAMES)}
+
+
+def column(lines: list[str], name: str) -> np.ndarray:
+    return featurize(lines, "en").matrix[:, COL[name]]
+
+
+def test_shape_names_and_finiteness():
+    lines = ["Home", "A paragraph of ordinary prose that goes on for a while, as prose does.", "©", "😀 🎉", "x" * 5000]
+    doc = featurize(lines, "en")
+    assert doc.matrix.shape == (len(lines), len(FEATURE_NAMES))
+    assert doc.matrix.dtype == np.float32 and np.isfinite(doc.matrix).all()
+    assert len(set(FEATURE_NAMES)) == len(FEATURE_NAMES)
+
+
+def test_empty_document():
+    assert featurize([], "en").matrix.shape == (0, len(FEATURE_NAMES))
+
+
+def test_fact_lines_count_units_prices_and_scores():
+    facts = column(["Power: 195kW", "Price: $41,990", "Riverside United 2 (Okafor 23')", "Engine: 2.0-litre turbo",
+                    "The council met on Tuesday to discuss the plan in detail."], "fact_per_word")
+    assert (facts[:4] > 0).all() and facts[4] == 0
+
+
+def test_number_context_does_not_leak_into_the_next_segment():
+    # "2021" ends one line; the next line's first word must not make it look like "2021 in".
+    assert column(["Published in 2021", "In other news the council met today"], "fact_per_word")[0] == 0
+    assert column(["Score 3", "-1 point"], "fact_per_word")[0] == 0
+
+
+@pytest.mark.parametrize("line,name", [("More on Football:", "teaser_prefix"), ("Read more: The best pies", "teaser_prefix"),
+                                       ("Gearbox: eight-speed automatic", "key_value"), ("• First item", "starts_bullet"),
+                                       ("© 2024 Example Media", "copyright"), ("Home | News | Sport", "separators")])
+def test_cues_fire_on_their_lines(line, name):
+    values = column([line, "An ordinary sentence of running text, with nothing special in it at all."], name)
+    assert values[0] > 0 and values[1] == 0
+
+
+def test_stop_word_density_separates_prose_from_titles():
+    ratio = column(["Council Approves Budget", "The council said that it would approve the budget in the spring."],
+                   "stop_ratio")
+    assert ratio[1] > ratio[0]
+
+
+def test_neighbour_columns_are_shifted_copies():
+    doc = featurize(["one two", "three four five six", "seven"], "en").matrix
+    np.testing.assert_array_equal(doc[1:, COL["log_words@-1"]], doc[:-1, COL["log_words"]])
+    assert doc[0, COL["log_words@-1"]] == -1.0  # outside the document
