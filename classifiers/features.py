@@ -70,12 +70,11 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return num / np.maximum(den, 1.0)
 
 
-def _foreign_language(texts: list[str], stop_ratio: np.ndarray, lang: str) -> np.ndarray:
+def _foreign_language(texts: list[str], lengths: np.ndarray, stop_ratio: np.ndarray, lang: str) -> np.ndarray:
     """Flag long segments written in another language than the document (few, bounded calls)."""
     flags = np.zeros(len(texts))
     if lang == language.UNDETERMINED:
         return flags
-    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
     suspects = np.flatnonzero((lengths >= _FOREIGN_LANG_MIN_CHARS) & (stop_ratio < 0.08))
     for i in suspects[:_FOREIGN_LANG_MAX_CALLS]:
         seg_lang = language.detect(texts[i])
@@ -132,7 +131,7 @@ def _own_features(texts: list[str], stats: textstats.TextStats, lang: str) -> di
     f["log_duplicates"] = np.log(np.fromiter((counts[t] for t in lowered), dtype=np.float64, count=n))
     f["quoted"] = _is_one_of(first_code, "\"'“‘«")
     f["log_content_terms"] = np.log1p(np.bincount(stats.terms.rows, minlength=n))
-    f["foreign_language"] = _foreign_language(texts, f["stop_ratio"], lang)
+    f["foreign_language"] = _foreign_language(texts, stats.n_chars, f["stop_ratio"], lang)
     return f
 
 
