@@ -22,9 +22,14 @@ def _parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("clean", help="clean a file, stdin, or a JSON Lines stream")
     c.add_argument("file", nargs="?", default="-", help="text file, or - for stdin (default)")
-    c.add_argument("--jsonl", action="store_true", help='read {"id", "text"} records from stdin, write one result per line')
+    c.add_argument("--jsonl", action="store_true",
+                   help='read {"id", "text"} or {"id", "html"} records from stdin, write one result per line')
+    c.add_argument("--html", action="store_true", help="FILE is an HTML page (bytes; its encoding is detected)")
+    c.add_argument("--format", choices=("text", "markdown"), default="text",
+                   help="article as plain text (default) or markdown (headings, lists, tables)")
+    c.add_argument("--links", action="store_true", help="with --format markdown: keep link URLs")
     c.add_argument("--json", action="store_true", help="print the whole result as JSON instead of the article")
-    c.add_argument("--encoding", default="utf-8", help="encoding of FILE (default utf-8)")
+    c.add_argument("--encoding", help="encoding of FILE (default utf-8; with --html: detected)")
     c.add_argument("--threshold", type=_threshold, help="decision threshold on the article probability")
     c.add_argument("--no-segments", action="store_true", help="leave the per-segment list out of JSON output")
     c.add_argument("--workers", type=int, default=1, help="processes for --jsonl (default 1)")
@@ -41,12 +46,16 @@ def _parser() -> argparse.ArgumentParser:
         t.add_argument("--workers", type=int, default=2, help="processes for feature extraction")
         t.add_argument("--max-docs", type=int, help="use a subset of the documents (quick runs)")
         t.add_argument("--quiet", action="store_true", help="no progress bars")
+        t.add_argument("--mode", choices=("text", "html", "all"), default="all",
+                       help="which model: scraped text, HTML pages, or both (default)")
         if name == "train":
             t.add_argument("--out", type=Path, default=Path(__file__).parent / "models",
                            help="where to write the model (default: the package's models folder)")
         else:
             t.add_argument("--threshold", type=_threshold, default=0.5)
             t.add_argument("--report", type=Path, default=Path("reports/evaluation.json"))
+        t.add_argument("--predictions", type=Path,
+                       help="also write each document's out-of-fold article as JSON Lines (for benchmarks)")
     return p
 
 
@@ -58,6 +67,9 @@ def _clean_file(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"boilercut: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    if args.html:
+        return _clean_html_file(raw, args)
+    args.encoding = args.encoding or "utf-8"
     encoding = "utf-8-sig" if args.encoding.lower().replace("_", "-") in ("utf-8", "utf8") else args.encoding
     try:
         text = raw.decode(encoding)
@@ -71,7 +83,24 @@ def _clean_file(args: argparse.Namespace) -> int:
     except (UnicodeError, ValueError) as exc:  # codecs such as idna or punycode raise their own errors
         print(f"boilercut: {args.file} cannot be decoded as {args.encoding}: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    result = clean(text, threshold=args.threshold, include_segments=not args.no_segments)
+    result = clean(text, threshold=args.threshold, include_segments=not args.no_segments, format=args.format)
+    return _print_result(result, args)
+
+
+def _clean_html_file(raw: bytes, args: argparse.Namespace) -> int:
+    from .decode import DecodeError
+    from .pipeline import clean
+
+    try:
+        result = clean(html=raw, charset=args.encoding, threshold=args.threshold,
+                       include_segments=not args.no_segments, format=args.format, links=args.links)
+    except DecodeError as exc:
+        print(f"boilercut: {args.file}: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return _print_result(result, args)
+
+
+def _print_result(result, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.to_dict(include_segments=not args.no_segments)))
     elif result.article:
@@ -86,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
             from . import jsonl
 
             jsonl.run(sys.stdin.buffer, sys.stdout, workers=max(1, args.workers), threshold=args.threshold,
-                      include_segments=not args.no_segments)
+                      include_segments=not args.no_segments, fmt=args.format)
             return 0
         return _clean_file(args)
     if args.command == "serve":
@@ -97,10 +126,11 @@ def main(argv: list[str] | None = None) -> int:
     from .training import train
 
     if args.command == "train":
-        train.train_command(args.data, args.out, args.folds, args.workers, args.max_docs, progress=not args.quiet)
+        train.train_command(args.data, args.out, args.folds, args.workers, args.max_docs, progress=not args.quiet,
+                            mode=args.mode, predictions=args.predictions)
     else:
         train.evaluate_command(args.data, args.report, args.folds, args.threshold, args.workers, args.max_docs,
-                               progress=not args.quiet)
+                               progress=not args.quiet, mode=args.mode, predictions=args.predictions)
     return 0
 
 

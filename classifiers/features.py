@@ -47,6 +47,24 @@ FEATURE_NAMES: tuple[str, ...] = _OWN + _DOC + _TOPIC + _NEIGHBOURS
 
 
 @dataclass(frozen=True)
+class TokenTable:
+    """Tokens of a document's segments: distinct `vocab`, then one (vocab id, segment) pair per token."""
+
+    vocab: list[str]
+    tok_ids: np.ndarray
+    tok_seg: np.ndarray
+    n_words: np.ndarray  # one entry per segment (its length is the segment count)
+
+    @classmethod
+    def from_token_lists(cls, token_lists: list[tuple[str, ...]]) -> "TokenTable":
+        index: dict[str, int] = {}
+        ids = [index.setdefault(t, len(index)) for tokens in token_lists for t in tokens]
+        lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
+        return cls(list(index), np.asarray(ids, dtype=np.int64), np.repeat(np.arange(len(token_lists)), lengths),
+                   lengths.astype(np.float64))
+
+
+@dataclass(frozen=True)
 class DocumentFeatures:
     matrix: np.ndarray  # n × len(FEATURE_NAMES), float32
     terms: topic.TermMatrix  # for the sequence stage's similarity with first-pass weights
@@ -55,6 +73,7 @@ class DocumentFeatures:
     vocab: list[str] = field(default_factory=list)  # distinct lower-cased tokens of the document
     tok_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # vocab index per token
     tok_seg: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # segment per token
+    attrs: TokenTable | None = None  # HTML input: class/id tokens of each segment's element and ancestors
 
 
 def _line_starts_with(pattern: re.Pattern, texts: list[str]) -> np.ndarray:

@@ -1,7 +1,8 @@
 """The streaming JSON Lines contract of `boilercut clean --jsonl`.
 
-Input: one JSON object per line, `{"id": ..., "text": ...}`. Output: one line per
-input line, in order: `{"id", "article", "lang", "segments", "model"}`, or
+Input: one JSON object per line, `{"id": ..., "text": ...}` or `{"id": ..., "html": ...}`.
+Output: one line per input line, in order: `{"id", "article", "lang", "segments", "model"}`
+(HTML records add `title`, and each segment its `path`), or
 `{"id": ... or null, "error": "..."}` for a line that cannot be processed.
 The stream never stops on a bad record, and memory stays bounded: input is read
 one line at a time and at most a fixed number of records are in flight.
@@ -35,7 +36,8 @@ def read_lines(stream: IO[bytes], max_bytes: int = MAX_RECORD_BYTES) -> Iterator
         yield line.rstrip(b"\r\n")
 
 
-def process_line(raw: bytes | None, threshold: float | None, include_segments: bool) -> dict[str, Any] | None:
+def process_line(raw: bytes | None, threshold: float | None, include_segments: bool,
+                 fmt: str = "text") -> dict[str, Any] | None:
     """One input line → one output record (None for a blank line, which is skipped)."""
     if raw is None:
         return {"id": None, "error": f"record longer than {MAX_RECORD_BYTES} bytes"}
@@ -56,11 +58,13 @@ def process_line(raw: bytes | None, threshold: float | None, include_segments: b
     rid = record.get("id")
     if isinstance(rid, (dict, list)):
         return {"id": None, "error": "id must be a string, number or null"}
-    text = record.get("text")
-    if not isinstance(text, str):
-        return {"id": rid, "error": "record needs a string field \"text\""}
+    text, html = record.get("text"), record.get("html")
+    if (text is None) == (html is None):
+        return {"id": rid, "error": "record needs exactly one string field, \"text\" or \"html\""}
+    if not isinstance(text if html is None else html, str):
+        return {"id": rid, "error": f"field \"{'text' if html is None else 'html'}\" must be a string"}
     try:
-        result = clean(text, threshold=threshold, include_segments=include_segments)
+        result = clean(text, html=html, threshold=threshold, include_segments=include_segments, format=fmt)
     except Exception as exc:  # one bad document must never stop the stream
         return {"id": rid, "error": f"{type(exc).__name__}: {exc}"}
     return {"id": rid, **result.to_dict(include_segments=include_segments)}
@@ -79,7 +83,7 @@ def _dump(record: dict[str, Any]) -> str:
     return line
 
 
-def _process_for_pool(args: tuple[bytes | None, float | None, bool]) -> tuple[str, bool] | None:
+def _process_for_pool(args: tuple[bytes | None, float | None, bool, str]) -> tuple[str, bool] | None:
     try:
         out = process_line(*args)
     except Exception as exc:  # last line of defence: the stream outlives any single record
@@ -88,7 +92,7 @@ def _process_for_pool(args: tuple[bytes | None, float | None, bool]) -> tuple[st
 
 
 def run(stream_in: IO[bytes], stream_out: IO[str], *, workers: int = 1, threshold: float | None = None,
-        include_segments: bool = True) -> int:
+        include_segments: bool = True, fmt: str = "text") -> int:
     """Process a whole stream; returns the number of error records written."""
     errors = 0
 
@@ -104,13 +108,13 @@ def run(stream_in: IO[bytes], stream_out: IO[str], *, workers: int = 1, threshol
     lines = read_lines(stream_in)
     if workers <= 1:
         for raw in lines:
-            emit(_process_for_pool((raw, threshold, include_segments)))
+            emit(_process_for_pool((raw, threshold, include_segments, fmt)))
         return errors
     in_flight = 4 * workers  # bounded look-ahead keeps memory flat and output in order
     with multiprocessing.get_context("spawn").Pool(workers) as pool:
         pending: deque = deque()
         for raw in lines:
-            pending.append(pool.apply_async(_process_for_pool, ((raw, threshold, include_segments),)))
+            pending.append(pool.apply_async(_process_for_pool, ((raw, threshold, include_segments, fmt),)))
             if len(pending) >= in_flight:
                 emit(pending.popleft().get())
         while pending:

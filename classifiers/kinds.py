@@ -36,3 +36,33 @@ def assign_kinds(matrix: np.ndarray, is_article: np.ndarray) -> list[Kind]:
     index = np.select(conditions, list(range(len(choices))), default=len(choices))
     table = choices + [Kind.OTHER]
     return [table[i] for i in index]
+
+
+
+def html_kinds(matrix: np.ndarray, is_article: np.ndarray) -> list[Kind]:
+    """Kinds of HTML segments: the text kinds, refined by where the element sits in the page."""
+    from .html_features import HTML_FEATURE_NAMES  # the HTML columns follow the text columns
+
+    base = len(FEATURE_NAMES)
+    col = {name: base + j for j, name in enumerate(HTML_FEATURE_NAMES)}
+
+    def flag(name: str) -> np.ndarray:
+        return matrix[:, col[name]] > 0.5
+
+    kinds = assign_kinds(matrix[:, :base], is_article)
+    boiler = ~is_article
+    link_heavy = matrix[:, col["link_density"]] >= 0.5
+    overrides = [
+        (flag("tag_heading"), Kind.HEADING),
+        (flag("tag_li") & is_article, Kind.LIST_ITEM),
+        (flag("tag_caption") | flag("in_figcaption"), Kind.CAPTION),
+        (boiler & flag("attr_comment"), Kind.COMMENT),
+        (boiler & (flag("in_footer") | flag("own_attr_negative") & flag("in_footer")), Kind.FOOTER),
+        (boiler & (flag("in_nav") | flag("in_header") & link_heavy), Kind.NAVIGATION),
+        (boiler & flag("in_aside") & link_heavy, Kind.TEASER),
+    ]
+    out = list(kinds)
+    for mask, kind in overrides:
+        for i in np.flatnonzero(mask):
+            out[i] = kind
+    return out

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .features import DocumentFeatures
+from .features import TokenTable
 
 LEXICAL_FEATURE_NAMES: tuple[str, ...] = ("lex_mean", "lex_min", "lex_max", "lex_first", "lex_known_share")
+# The same statistics over the class/id tokens of a segment's element and its ancestors (HTML input).
+ATTR_LEXICAL_FEATURE_NAMES: tuple[str, ...] = tuple(f"attr_{name}" for name in LEXICAL_FEATURE_NAMES)
 MIN_DOMAINS = 5  # a word must occur on this many sites to get a weight
 SMOOTHING = 2.0
 MAX_WORDS = 40_000
@@ -29,8 +31,9 @@ class Lexicon:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", {w: i for i, w in enumerate(self.words)})
 
-    def features(self, doc: DocumentFeatures) -> np.ndarray:
-        n = doc.matrix.shape[0]
+    def features(self, doc: TokenTable) -> np.ndarray:
+        """Per-segment weight statistics of the tokens of `doc` (DocumentFeatures or any TokenTable)."""
+        n = len(doc.n_words)
         out = np.zeros((n, len(LEXICAL_FEATURE_NAMES)), dtype=np.float32)
         if n == 0 or len(doc.tok_ids) == 0:
             return out
@@ -54,19 +57,19 @@ class Lexicon:
         out[:, 4] = n_known / np.maximum(n_tokens, 1.0)
         return out
 
-    def to_arrays(self) -> dict[str, np.ndarray]:
-        return {"lexicon.words": np.array(self.words, dtype=str), "lexicon.weights": self.weights}
+    def to_arrays(self, prefix: str = "lexicon") -> dict[str, np.ndarray]:
+        return {f"{prefix}.words": np.array(self.words, dtype=str), f"{prefix}.weights": self.weights}
 
     @classmethod
-    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> "Lexicon":
-        words = tuple(str(w) for w in arrays["lexicon.words"])
-        weights = np.asarray(arrays["lexicon.weights"], dtype=np.float32)
+    def from_arrays(cls, arrays: dict[str, np.ndarray], prefix: str = "lexicon") -> "Lexicon":
+        words = tuple(str(w) for w in arrays[f"{prefix}.words"])
+        weights = np.asarray(arrays[f"{prefix}.weights"], dtype=np.float32)
         if len(words) != len(weights):
             raise ValueError("lexicon words and weights differ in length")
         return cls(words, weights)
 
 
-def fit_lexicon(docs: list[tuple[DocumentFeatures, np.ndarray, str]]) -> Lexicon:
+def fit_lexicon(docs: list[tuple[TokenTable, np.ndarray, str]]) -> Lexicon:
     """docs: (features, per-segment labels, site domain). Counts segments, not tokens."""
     global_index: dict[str, int] = {}
     domain_index: dict[str, int] = {}

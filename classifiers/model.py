@@ -17,13 +17,20 @@ from typing import Any
 import numpy as np
 
 from .features import FEATURE_NAMES, DocumentFeatures
-from .lexicon import LEXICAL_FEATURE_NAMES, Lexicon
+from .html_features import HTML_FEATURE_NAMES
+from .lexicon import ATTR_LEXICAL_FEATURE_NAMES, LEXICAL_FEATURE_NAMES, Lexicon
 from .sequence import SEQUENCE_FEATURE_NAMES, sequence_features
 from .trees import TreeEnsemble
 
 FORMAT_VERSION = 1
-STAGE1_FEATURE_NAMES = FEATURE_NAMES + LEXICAL_FEATURE_NAMES
-DEFAULT_MODEL = "boilercut-text"
+# Input mode → the stage-one columns, in order: the document matrix, then the lexicon statistics.
+STAGE1_FEATURES = {
+    "text": FEATURE_NAMES + LEXICAL_FEATURE_NAMES,
+    "html": FEATURE_NAMES + HTML_FEATURE_NAMES + LEXICAL_FEATURE_NAMES + ATTR_LEXICAL_FEATURE_NAMES,
+}
+STAGE1_FEATURE_NAMES = STAGE1_FEATURES["text"]
+DEFAULT_MODELS = {"text": "boilercut-text", "html": "boilercut-html"}
+DEFAULT_MODEL = DEFAULT_MODELS["text"]
 
 
 class ModelError(RuntimeError):
@@ -51,17 +58,27 @@ class SegmentModel:
     calibration: Calibration
     threshold: float
     metadata: dict[str, Any] = field(default_factory=dict)
+    attr_lexicon: Lexicon | None = None  # html mode: class/id token weights
+
+    @property
+    def mode(self) -> str:
+        return str(self.metadata.get("mode", "text"))
 
     @property
     def name(self) -> str:
-        return str(self.metadata.get("name", DEFAULT_MODEL))
+        return str(self.metadata.get("name", DEFAULT_MODELS[self.mode]))
 
     @property
     def version(self) -> str:
         return str(self.metadata.get("version", "0"))
 
     def stage1_input(self, doc: DocumentFeatures) -> np.ndarray:
-        return np.hstack([doc.matrix, self.lexicon.features(doc)])
+        parts = [doc.matrix, self.lexicon.features(doc)]
+        if self.mode == "html":
+            if doc.attrs is None or self.attr_lexicon is None:
+                raise ModelError("an HTML model needs features of an HTML page")
+            parts.append(self.attr_lexicon.features(doc.attrs))
+        return np.hstack(parts)
 
     def raw_score(self, doc: DocumentFeatures) -> np.ndarray:
         """Stage-two probability before calibration."""
@@ -78,18 +95,20 @@ class SegmentModel:
         directory.mkdir(parents=True, exist_ok=True)
         arrays = {**self.lexicon.to_arrays(), **self.stage1.to_arrays("stage1"), **self.stage2.to_arrays("stage2"),
                   "calibration.x": self.calibration.x, "calibration.y": self.calibration.y}
+        if self.attr_lexicon is not None:
+            arrays.update(self.attr_lexicon.to_arrays("attr_lexicon"))
         npz_path, json_path = directory / f"{name}.npz", directory / f"{name}.json"
         np.savez_compressed(npz_path, **arrays)
-        meta = {**self.metadata, "format_version": FORMAT_VERSION, "threshold": self.threshold,
-                "feature_names": list(STAGE1_FEATURE_NAMES), "sequence_feature_names": list(SEQUENCE_FEATURE_NAMES)}
+        meta = {**self.metadata, "format_version": FORMAT_VERSION, "threshold": self.threshold, "mode": self.mode,
+                "feature_names": list(STAGE1_FEATURES[self.mode]), "sequence_feature_names": list(SEQUENCE_FEATURE_NAMES)}
         json_path.write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         return json_path, npz_path
 
 
-def load(path: str | Path | None = None) -> SegmentModel:
-    """Load an artifact by the path of its `.json` (or stem); the shipped model by default."""
+def load(path: str | Path | None = None, mode: str = "text") -> SegmentModel:
+    """Load an artifact by the path of its `.json` (or stem); the shipped model of `mode` by default."""
     if path is None:
-        base = resources.files("classifiers") / "models" / DEFAULT_MODEL
+        base = resources.files("classifiers") / "models" / DEFAULT_MODELS[mode]
         json_path, npz_path = Path(str(base) + ".json"), Path(str(base) + ".npz")
     else:
         base = str(path)
@@ -109,13 +128,17 @@ def load(path: str | Path | None = None) -> SegmentModel:
 def _from_parts(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> SegmentModel:
     if meta.get("format_version") != FORMAT_VERSION:
         raise ModelError(f"model format {meta.get('format_version')!r}, this code reads {FORMAT_VERSION}")
-    if tuple(meta.get("feature_names", ())) != STAGE1_FEATURE_NAMES:
+    mode = meta.get("mode", "text")
+    if mode not in STAGE1_FEATURES:
+        raise ModelError(f"model input mode {mode!r} is unknown to this code")
+    if tuple(meta.get("feature_names", ())) != STAGE1_FEATURES[mode]:
         raise ModelError("model was trained with other features than this code computes")
     if tuple(meta.get("sequence_feature_names", ())) != SEQUENCE_FEATURE_NAMES:
         raise ModelError("model was trained with other sequence features than this code computes")
-    n1 = len(STAGE1_FEATURE_NAMES)
+    n1 = len(STAGE1_FEATURES[mode])
     try:
         lexicon = Lexicon.from_arrays(arrays)
+        attr_lexicon = Lexicon.from_arrays(arrays, "attr_lexicon") if mode == "html" else None
         stage1 = TreeEnsemble.from_arrays(arrays, "stage1", n1)
         stage2 = TreeEnsemble.from_arrays(arrays, "stage2", n1 + len(SEQUENCE_FEATURE_NAMES))
         calibration = Calibration(np.asarray(arrays["calibration.x"], float), np.asarray(arrays["calibration.y"], float))
@@ -124,4 +147,4 @@ def _from_parts(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> SegmentM
     threshold = float(meta.get("threshold", 0.5))
     if not 0.0 < threshold < 1.0:
         raise ModelError(f"model threshold {threshold} outside (0, 1)")
-    return SegmentModel(lexicon, stage1, stage2, calibration, threshold, meta)
+    return SegmentModel(lexicon, stage1, stage2, calibration, threshold, meta, attr_lexicon)

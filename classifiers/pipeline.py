@@ -1,63 +1,129 @@
 """clean(): input → segments → features → model → decision → result."""
 from __future__ import annotations
 
+import dataclasses
 import functools
 import threading
 
 import numpy as np
 
 from . import language
-from .features import DocumentFeatures, featurize
-from .kinds import assign_kinds
+from .decode import decode_html
+from .features import FEATURE_NAMES, DocumentFeatures, TokenTable, featurize
+from .html_features import html_features
+from .kinds import assign_kinds, html_kinds
 from .model import SegmentModel, load
+from .render import Block, render
+from .segment_html import CONTEXT_BITS, HtmlPage, segment_html
 from .segment_text import segment_text
-from .types import Label, Result, Segment, SegmentResult
+from .types import Kind, Label, Result, Segment, SegmentResult
 
 _load_lock = threading.Lock()
+_STOP_COL = FEATURE_NAMES.index("stop_ratio")
+_PROSE_MIN_WORDS = 10
+_QUOTE, _PRE = CONTEXT_BITS["blockquote"], CONTEXT_BITS["pre"]
 
 
 @functools.cache
-def _cached_default() -> SegmentModel:
-    return load()
+def _cached_default(mode: str) -> SegmentModel:
+    return load(mode=mode)
 
 
-def default_model() -> SegmentModel:
-    """The shipped model, loaded once per process and shared read-only by all threads."""
+def default_model(mode: str = "text") -> SegmentModel:
+    """The shipped model of an input mode, loaded once per process and shared read-only by all threads."""
     with _load_lock:
-        return _cached_default()
+        return _cached_default(mode)
 
 
 def analyse(text: str) -> tuple[list[Segment], DocumentFeatures]:
-    """The model-independent stages: segments and their features (shared with training)."""
+    """The model-independent stages for text: segments and their features (shared with training)."""
     segments = segment_text(text)
     texts = [s.text for s in segments]
     lang = language.detect(language.document_sample(texts))
     return segments, featurize(texts, lang)
 
 
-def clean(text: str, *, threshold: float | None = None, include_segments: bool = True,
-          model: SegmentModel | None = None) -> Result:
-    """Return the main article of scraped `text`, with every segment's label, score and kind."""
-    if not isinstance(text, str):
-        raise TypeError(f"text must be str, not {type(text).__name__}")
+def analyse_html(html: str, keep_links: bool = False) -> tuple[HtmlPage, DocumentFeatures]:
+    """The model-independent stages for HTML: DOM segments, text features plus DOM features."""
+    page = segment_html(html, keep_links=keep_links)
+    texts = [s.text for s in page.segments]
+    lang = language.detect(language.document_sample(texts))
+    doc = featurize(texts, lang)
+    prose = (doc.n_words >= _PROSE_MIN_WORDS) & (doc.matrix[:, _STOP_COL] >= 0.15)
+    matrix = np.hstack([doc.matrix, html_features(page, doc, prose)])
+    return page, dataclasses.replace(doc, matrix=matrix, attrs=TokenTable.from_token_lists(page.blocks.attr_tokens))
+
+
+def _check_options(threshold: float | None, fmt: str) -> None:
     if threshold is not None and not 0.0 <= threshold <= 1.0:
         raise ValueError(f"threshold must be within [0, 1], got {threshold}")
-    model = model or default_model()
+    if fmt not in ("text", "markdown"):
+        raise ValueError(f"format must be 'text' or 'markdown', got {fmt!r}")
+
+
+def clean(text: str | None = None, *, html: str | bytes | None = None, threshold: float | None = None,
+          include_segments: bool = True, format: str = "text", links: bool = False, charset: str | None = None,
+          model: SegmentModel | None = None) -> Result:
+    """Return the main article of scraped `text` or of a page's `html`, with every segment's label, score and kind.
+
+    `html` may be bytes of unknown encoding (`charset` is the transport's hint, e.g. from an HTTP
+    header). `format="markdown"` keeps headings, lists, quotes and tables; `links=True` keeps
+    link URLs in markdown.
+    """
+    _check_options(threshold, format)
+    if (text is None) == (html is None):
+        raise TypeError("pass exactly one of text or html")
+    if html is not None:
+        return _clean_html(html, threshold, include_segments, format, links, charset, model)
+    if not isinstance(text, str):
+        raise TypeError(f"text must be str, not {type(text).__name__}")
+    model = model or default_model("text")
     segments, doc = analyse(text)
-    texts = [s.text for s in segments]
-    lang = doc.lang
     scores = model.score(doc)
     keep = scores >= (model.threshold if threshold is None else threshold)
+    kinds = assign_kinds(doc.matrix, keep)
+    if format == "markdown":
+        blocks = [Block(s.text, heading_level=2 if k is Kind.HEADING else 0) for s, k in zip(segments, kinds)]
+        article, _ = render(blocks, list(keep), "markdown")
+    else:
+        article = "\n\n".join(s.text for s, k in zip(segments, keep) if k)
+    spans = [(s.start, s.end) for s in segments]
     return Result(
-        article="\n\n".join(t for t, k in zip(texts, keep) if k),
-        lang=lang,
-        segments=tuple(_results(segments, scores, keep, assign_kinds(doc.matrix, keep))) if include_segments else (),
+        article=article, lang=doc.lang,
+        segments=tuple(_results(segments, spans, scores, keep, kinds)) if include_segments else (),
         model={"name": model.name, "version": model.version},
     )
 
 
-def _results(segments: list[Segment], scores: np.ndarray, keep: np.ndarray, kinds) -> list[SegmentResult]:
+def _clean_html(html: str | bytes, threshold, include_segments, fmt, links, charset, model) -> Result:
+    if isinstance(html, (bytes, bytearray, memoryview)):
+        html = decode_html(bytes(html), charset)
+    elif not isinstance(html, str):
+        raise TypeError(f"html must be str or bytes, not {type(html).__name__}")
+    model = model or default_model("html")
+    page, doc = analyse_html(html, keep_links=links and fmt == "markdown")
+    scores = model.score(doc)
+    keep = scores >= (model.threshold if threshold is None else threshold)
+    b = page.blocks
+    blocks = [
+        Block(s.text, markdown_text=b.markdown[i] if links else "", heading_level=b.heading_level[i],
+              list_kind=b.list_kind[i], cells=b.cells[i], quote=bool(b.context[i] & _QUOTE),
+              pre=bool(b.context[i] & _PRE), group=b.parent_id[i])
+        for i, s in enumerate(page.segments)
+    ]
+    article, spans = render(blocks, list(keep), fmt)
+    kinds = html_kinds(doc.matrix, keep)
+    return Result(
+        article=article, lang=doc.lang, title=page.og_title or page.title,
+        segments=tuple(_results(page.segments, spans, scores, keep, kinds, b.paths)) if include_segments else (),
+        model={"name": model.name, "version": model.version}, warnings=tuple(page.warnings),
+    )
+
+
+def _results(segments: list[Segment], spans, scores: np.ndarray, keep: np.ndarray, kinds,
+             paths: list[str] | None = None) -> list[SegmentResult]:
     return [
-        SegmentResult(s.text, s.start, s.end, Label.ARTICLE if k else Label.BOILERPLATE, float(p), kind)
-        for s, p, k, kind in zip(segments, scores, keep, kinds)
+        SegmentResult(s.text, a, b, Label.ARTICLE if k else Label.BOILERPLATE, float(p), kind,
+                      paths[i] if paths is not None else None)
+        for i, (s, (a, b), p, k, kind) in enumerate(zip(segments, spans, scores, keep, kinds))
     ]

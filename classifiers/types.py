@@ -21,6 +21,8 @@ class Kind(str, enum.Enum):
     TEASER = "teaser"
     FACT_BOX = "fact-box"
     FOOTER = "footer"
+    COMMENT = "comment"
+    CAPTION = "caption"
     OTHER = "other"
 
 
@@ -47,9 +49,10 @@ class SegmentResult:
     label: Label
     score: float  # calibrated probability that the segment belongs to the article
     kind: Kind
+    path: str | None = None  # HTML input: a short CSS-like path of the element the text came from
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "text": self.text,
             "start": self.start,
             "end": self.end,
@@ -57,17 +60,34 @@ class SegmentResult:
             "score": round(self.score, 4),
             "kind": self.kind.value,
         }
+        if self.path is not None:
+            out["path"] = self.path
+        return out
 
 
 @dataclass(frozen=True, slots=True)
 class Result:
+    """The article and every segment.
+
+    Text input: segment offsets index the input text. HTML input: they index
+    `article` (the span the segment's text occupies in it; an empty span at the
+    place it would have been for a dropped segment), and `path` locates the
+    element in the page.
+    """
+
     article: str
     lang: str
     segments: tuple[SegmentResult, ...] = field(default_factory=tuple)
     model: dict[str, str] = field(default_factory=dict)
+    title: str | None = None  # HTML input: the page title (og:title, else <title>)
+    warnings: tuple[str, ...] = ()
 
     def to_dict(self, include_segments: bool = True) -> dict[str, Any]:
         out: dict[str, Any] = {"article": self.article, "lang": self.lang}
+        if self.title is not None:
+            out["title"] = self.title
+        if self.warnings:
+            out["warnings"] = list(self.warnings)
         if include_segments:
             out["segments"] = [s.to_dict() for s in self.segments]
         out["model"] = dict(self.model)

@@ -7,13 +7,14 @@ load → clean) runs on every machine; the real datasets are used when present.
 from __future__ import annotations
 
 import gzip
+import html
 import json
 from pathlib import Path
 
 import pytest
 
 from classifiers import clean, load_model
-from classifiers.training import data, fit, train
+from classifiers.training import data, fit, html_data, train
 from fixture_docs import all_fixtures
 
 
@@ -40,12 +41,17 @@ def _write_dataset(root: Path) -> None:
         with gzip.open(path, "wt", encoding="utf-8") as fh:
             for r in records:
                 fh.write(json.dumps({**r, "blocks": []} if name == "contaminated" else r) + "\n")
+    with gzip.open(root / html_data.HTML_FILE, "wt", encoding="utf-8") as fh:
+        for r in records:  # the same documents as pages: a nav list, then one <p> per line
+            body = "".join(f"<p>{html.escape(line)}</p>" for line in r["text"].split("\n") if line.strip())
+            page = f"<html><head><title>t</title></head><body><nav><ul><li>Home</li><li>News</li></ul></nav>{body}"
+            fh.write(json.dumps({**r, "html": page + "</body></html>"}) + "\n")
 
 
 def test_train_writes_a_loadable_model_with_card(tmp_path):
     _write_dataset(tmp_path / "data")
-    json_path = train.train_command(tmp_path / "data", tmp_path / "model", folds=2, workers=1, max_docs=None,
-                                    progress=False)
+    json_path, html_path = train.train_command(tmp_path / "data", tmp_path / "model", folds=2, workers=1,
+                                               max_docs=None, progress=False)
     model = load_model(json_path)
     meta = json.loads(json_path.read_text())
     assert meta["training"]["documents"]["contaminated"] == 16
@@ -55,16 +61,28 @@ def test_train_writes_a_loadable_model_with_card(tmp_path):
     doc = all_fixtures()[0]
     result = clean(doc.text, model=model)
     assert result.segments and result.model["version"] == train.MODEL_VERSION
+    html_model = load_model(html_path)
+    assert html_model.mode == "html" and html_model.name == "boilercut-html"
+    assert json.loads(html_path.read_text())["training"]["documents"] == {"html": 16}
+    assert "DOM" in (tmp_path / "model" / "boilercut-html.md").read_text()
+    page = clean(html="<body><p>" + "</p><p>".join(doc.article_lines) + "</p></body>", model=html_model)
+    assert page.segments and page.segments[0].path
+    with pytest.raises(Exception, match="HTML"):
+        clean(doc.text, model=html_model)
 
 
 def test_evaluate_writes_a_report(tmp_path):
     _write_dataset(tmp_path / "data")
+    predictions = tmp_path / "oof.jsonl"
     report = train.evaluate_command(tmp_path / "data", tmp_path / "eval.json", folds=2, threshold=0.5, workers=1,
-                                    max_docs=None, progress=False)
+                                    max_docs=None, progress=False, predictions=predictions)
     saved = json.loads((tmp_path / "eval.json").read_text())
-    assert saved["groups"]["text-blocks"]["docs"] == 16
-    assert 0.0 <= report["groups"]["text-blocks"]["word_f1"] <= 1.0
-    assert saved["contaminated"]["controls_returned_whole"] is not None
+    assert saved["text"]["groups"]["text-blocks"]["docs"] == 16
+    assert 0.0 <= report["text"]["groups"]["text-blocks"]["word_f1"] <= 1.0
+    assert saved["text"]["contaminated"]["controls_returned_whole"] is not None
+    assert saved["html"]["groups"]["html"]["docs"] == 16
+    held_out = [json.loads(line) for line in predictions.with_suffix(".html.jsonl").read_text().splitlines()]
+    assert len(held_out) == 16 and all(set(r) == {"id", "dataset", "article"} for r in held_out)
 
 
 SHARED = data.default_data_dir()
@@ -74,5 +92,6 @@ SHARED = data.default_data_dir()
 def test_evaluate_runs_on_the_shared_datasets(tmp_path):
     report = train.evaluate_command(SHARED, tmp_path / "eval.json", folds=2, threshold=0.5, workers=2,
                                     max_docs=90, progress=False)
-    assert report["groups"]["text-blocks"]["docs"] > 0
-    assert "contaminated" in report
+    assert report["text"]["groups"]["text-blocks"]["docs"] > 0
+    assert "contaminated" in report["text"]
+    assert report["html"]["groups"]["html"]["docs"] > 0

@@ -13,14 +13,31 @@ ATTRIBUTION = (
 )
 
 
+HTML_ATTRIBUTION = (
+    "Trained on data adapted from WCXB: Web Content eXtraction Benchmark, version 1.0, by Murrough "
+    "Foley (2026), dev split, licensed under Creative Commons Attribution 4.0 International "
+    "(CC-BY-4.0). The HTML pages were segmented into text blocks by boilercut's DOM segmenter and "
+    "each block was labeled by aligning its words with the ground-truth article. Cite: Murrough "
+    "Foley, \"WCXB: A Multi-Type Web Content Extraction Benchmark\", 2026."
+)
+_SUBJECT = {
+    "text": "Segment classifier for scraped web text: scores every line (segment) of a page with the\n"
+            "probability that it belongs to the main article.",
+    "html": "Segment classifier for web pages (HTML input): scores every text block of the DOM (paragraph,\n"
+            "heading, list item, table row, ...) with the probability that it belongs to the main article,\n"
+            "from the text features of the text model plus DOM features (tag and ancestor context,\n"
+            "class/id vocabulary, link density, container share of the page's prose, JSON-LD and title hints).",
+}
+
+
 def render(meta: dict) -> str:
     t = meta["training"]
+    mode = meta.get("mode", "text")
     libs = ", ".join(f"{k} {v}" for k, v in meta["libraries"].items())
     docs = ", ".join(f"{k}: {v}" for k, v in t["documents"].items())
     return f"""# Model card: {meta['name']} {meta['version']}
 
-Segment classifier for scraped web text: scores every line (segment) of a page with the
-probability that it belongs to the main article.
+{_SUBJECT[mode]}
 
 ## Model
 - Stage one: gradient-boosted trees (scikit-learn HistGradientBoostingClassifier, exported to
@@ -35,7 +52,7 @@ probability that it belongs to the main article.
   evaluated with numpy, so it loads under any scikit-learn version.
 
 ## Training data
-{ATTRIBUTION}
+{ATTRIBUTION if mode == "text" else HTML_ATTRIBUTION}
 
 Documents: {docs} ({t['trainable_documents']} used for training: pages whose rendering holds less
 than 80% of the ground truth are left out of training but kept in evaluation); {t['segments']}

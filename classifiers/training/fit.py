@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import numpy as np
 
-from ..lexicon import LEXICAL_FEATURE_NAMES, Lexicon, fit_lexicon
+from ..lexicon import Lexicon, fit_lexicon
 from ..model import Calibration, SegmentModel
 from ..sequence import sequence_features
 from ..trees import TreeEnsemble, from_sklearn
@@ -48,12 +48,24 @@ def _weights(rows: list[DocRows]) -> np.ndarray:
     return np.concatenate([np.full(len(r.y), 1.0 / np.sqrt(max(len(r.y), 1))) for r in rows])
 
 
-def _stage1_inputs(lexicon: Lexicon, rows: list[DocRows]) -> np.ndarray:
-    return np.vstack([np.hstack([r.features.matrix, lexicon.features(r.features)]) for r in rows])
+def _is_html(rows: list[DocRows]) -> bool:
+    return rows[0].features.attrs is not None
 
 
-def _lexicon_for(rows: list[DocRows]) -> Lexicon:
-    return fit_lexicon([(r.features, r.y, r.doc.domain) for r in rows])
+def _lexicons_for(rows: list[DocRows]) -> tuple[Lexicon, Lexicon | None]:
+    """The word lexicon and, for HTML pages, the class/id-token lexicon."""
+    words = fit_lexicon([(r.features, r.y, r.doc.domain) for r in rows])
+    attrs = fit_lexicon([(r.features.attrs, r.y, r.doc.domain) for r in rows]) if _is_html(rows) else None
+    return words, attrs
+
+
+def _stage1_inputs(lexicons: tuple[Lexicon, Lexicon | None], rows: list[DocRows]) -> np.ndarray:
+    words, attrs = lexicons
+    parts = [[r.features.matrix, words.features(r.features)] for r in rows]
+    if attrs is not None:
+        for part, r in zip(parts, rows):
+            part.append(attrs.features(r.features.attrs))
+    return np.vstack([np.hstack(part) for part in parts])
 
 
 def fit_two_stage(rows: list[DocRows], progress: bool = False) -> SegmentModel:
@@ -69,10 +81,13 @@ def fit_two_stage(rows: list[DocRows], progress: bool = False) -> SegmentModel:
     doc_fold = np.array([folds[r.doc.domain] for r in rows])
     row_fold = np.repeat(doc_fold, [len(r.y) for r in rows])
     bar = _progress(INNER_FOLDS + 2, "fit", progress)
-    x1 = np.zeros((len(y), rows[0].features.matrix.shape[1] + len(LEXICAL_FEATURE_NAMES)), dtype=np.float32)
+    x1: np.ndarray | None = None
     for k in range(INNER_FOLDS):
-        lexicon = _lexicon_for([r for r, f in zip(rows, doc_fold) if f != k])
-        x1[row_fold == k] = _stage1_inputs(lexicon, [r for r, f in zip(rows, doc_fold) if f == k])
+        lexicons = _lexicons_for([r for r, f in zip(rows, doc_fold) if f != k])
+        part = _stage1_inputs(lexicons, [r for r, f in zip(rows, doc_fold) if f == k])
+        if x1 is None:
+            x1 = np.zeros((len(y), part.shape[1]), dtype=np.float32)
+        x1[row_fold == k] = part
     p1 = np.zeros(len(y))
     for k in range(INNER_FOLDS):  # out-of-fold first-pass scores: stage two learns from honest inputs
         inner = fit_trees(x1[row_fold != k], y[row_fold != k], STAGE1_PARAMS, w[row_fold != k])
@@ -87,7 +102,9 @@ def fit_two_stage(rows: list[DocRows], progress: bool = False) -> SegmentModel:
     bar.update(1)
     bar.close()
     identity = Calibration(np.zeros(0), np.zeros(0))
-    return SegmentModel(_lexicon_for(rows), stage1, stage2, identity, threshold=0.5)
+    words, attrs = _lexicons_for(rows)
+    mode = "html" if attrs is not None else "text"
+    return SegmentModel(words, stage1, stage2, identity, threshold=0.5, metadata={"mode": mode}, attr_lexicon=attrs)
 
 
 def cross_validate(rows: list[DocRows], k: int = 5, progress: bool = True) -> tuple[list[np.ndarray], dict[str, int]]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import multiprocessing
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,17 +29,18 @@ def prepare(doc: LabeledDoc) -> DocRows:
     return DocRows(doc, features, [s.text for s in segments], starts, ends, segment_labels(doc, starts, ends))
 
 
-def prepare_all(docs: list[LabeledDoc], workers: int = 2, progress: bool = True) -> list[DocRows]:
+def prepare_all(docs: list[LabeledDoc], workers: int = 2, progress: bool = True,
+                prepare_one: Callable[[LabeledDoc], DocRows] = prepare) -> list[DocRows]:
     bar = _progress(len(docs), "features", progress)
     if workers <= 1:
         out = []
         for d in docs:
-            out.append(prepare(d))
+            out.append(prepare_one(d))
             bar.update(1)
     else:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             out = []
-            for r in pool.imap(prepare, docs, chunksize=16):
+            for r in pool.imap(prepare_one, docs, chunksize=8):
                 out.append(r)
                 bar.update(1)
     bar.close()

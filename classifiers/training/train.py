@@ -11,12 +11,15 @@ from pathlib import Path
 
 import numpy as np
 
-from ..model import DEFAULT_MODEL, SegmentModel
+from ..model import DEFAULT_MODELS, SegmentModel
 from . import card
 from .data import TEXT_FILES, default_data_dir, load_docs
 from .evaluate import evaluate, format_table
 from .fit import cross_validate, fit_calibration, fit_two_stage
-from .rows import DocRows, prepare_all
+from .html_data import HTML_FILE, load_html_docs, prepare_html
+from .rows import DocRows, prepare, prepare_all
+
+MODES = ("text", "html")
 
 MODEL_VERSION = "1.0.0"
 DEFAULT_THRESHOLD = 0.5
@@ -29,9 +32,10 @@ class CVResult:
     raw_scores: list[np.ndarray]
 
 
-def _data_fingerprint(data_dir: Path) -> dict[str, str]:
+def _data_fingerprint(data_dir: Path, mode: str) -> dict[str, str]:
     out = {}
-    for name, rel in TEXT_FILES.items():
+    files = TEXT_FILES if mode == "text" else {"pages": HTML_FILE}
+    for name, rel in files.items():
         h = hashlib.sha256()
         with open(data_dir / rel, "rb") as fh:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -40,11 +44,15 @@ def _data_fingerprint(data_dir: Path) -> dict[str, str]:
     return out
 
 
-def load_rows(data_dir: Path, workers: int, max_docs: int | None, progress: bool) -> list[DocRows]:
-    docs = load_docs(data_dir)
+def load_rows(data_dir: Path, workers: int, max_docs: int | None, progress: bool, mode: str = "text") -> list[DocRows]:
+    docs = load_docs(data_dir) if mode == "text" else load_html_docs(data_dir)
     if max_docs:
         docs = docs[:: max(1, len(docs) // max_docs)][:max_docs]
-    return prepare_all(docs, workers=workers, progress=progress)
+    return prepare_all(docs, workers=workers, progress=progress, prepare_one=prepare if mode == "text" else prepare_html)
+
+
+def _modes(mode: str) -> tuple[str, ...]:
+    return MODES if mode == "all" else (mode,)
 
 
 def run_cv(rows: list[DocRows], folds: int, threshold: float, progress: bool) -> CVResult:
@@ -62,36 +70,71 @@ def run_cv(rows: list[DocRows], folds: int, threshold: float, progress: bool) ->
 
 
 def evaluate_command(data_dir: Path | None, out: Path, folds: int, threshold: float, workers: int,
-                     max_docs: int | None, progress: bool = True) -> dict:
+                     max_docs: int | None, progress: bool = True, mode: str = "all",
+                     predictions: Path | None = None) -> dict:
+    """Cross-validate each mode; write one JSON report (and optionally the out-of-fold articles)."""
     data_dir = data_dir or default_data_dir()
-    rows = load_rows(data_dir, workers, max_docs, progress)
-    cv = run_cv(rows, folds, threshold, progress)
-    print(format_table(cv.report))
+    reports = {}
+    for m in _modes(mode):
+        rows = load_rows(data_dir, workers, max_docs, progress, m)
+        cv = run_cv(rows, folds, threshold, progress)
+        print(f"== {m} input ==")
+        print(format_table(cv.report))
+        reports[m] = {**cv.report, "calibration": cv.calibration_report}
+        if predictions is not None:
+            _write_predictions(predictions if len(_modes(mode)) == 1 else predictions.with_suffix(f".{m}.jsonl"),
+                               rows, cv, threshold)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({**cv.report, "calibration": cv.calibration_report}, indent=2) + "\n")
+    out.write_text(json.dumps(reports if len(reports) > 1 else reports[mode], indent=2) + "\n")
     print(f"report written to {out}")
-    return cv.report
+    return reports
+
+
+def _write_predictions(path: Path, rows: list[DocRows], cv: CVResult, threshold: float) -> None:
+    """One `{"id", "dataset", "article"}` line per document: the article the held-out model returned."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    calibration = fit_calibration(np.concatenate(cv.raw_scores), np.concatenate([r.y for r in rows]))
+    with path.open("w", encoding="utf-8") as fh:
+        for r, raw in zip(rows, cv.raw_scores):
+            keep = calibration(raw) >= threshold
+            article = "\n\n".join(t for t, k in zip(r.texts, keep) if k)
+            fh.write(json.dumps({"id": r.doc.id, "dataset": r.doc.dataset, "article": article}) + "\n")
+    print(f"out-of-fold articles written to {path}")
 
 
 def train_command(data_dir: Path | None, out_dir: Path, folds: int, workers: int, max_docs: int | None,
-                  progress: bool = True) -> Path:
+                  progress: bool = True, mode: str = "all", predictions: Path | None = None) -> list[Path]:
+    modes = _modes(mode)
+    return [_train_mode(data_dir, out_dir, folds, workers, max_docs, progress, m,
+                        predictions if predictions is None or len(modes) == 1 else predictions.with_suffix(f".{m}.jsonl"))
+            for m in modes]
+
+
+def _train_mode(data_dir: Path | None, out_dir: Path, folds: int, workers: int, max_docs: int | None,
+                progress: bool, mode: str, predictions: Path | None) -> Path:
     started = time.time()
     data_dir = data_dir or default_data_dir()
-    rows = load_rows(data_dir, workers, max_docs, progress)
+    name = DEFAULT_MODELS[mode]
+    rows = load_rows(data_dir, workers, max_docs, progress, mode)
     cv = run_cv(rows, folds, DEFAULT_THRESHOLD, progress)
+    print(f"== {mode} input ==")
     print(format_table(cv.report))
+    if predictions is not None:
+        _write_predictions(predictions, rows, cv, DEFAULT_THRESHOLD)
     final = fit_two_stage([r for r in rows if r.doc.trainable], progress=progress)
     calibration = fit_calibration(np.concatenate(cv.raw_scores), np.concatenate([r.y for r in rows]))
-    metadata = _metadata(data_dir, rows, cv, time.time() - started, max_docs)
-    model = SegmentModel(final.lexicon, final.stage1, final.stage2, calibration, DEFAULT_THRESHOLD, metadata)
-    json_path, npz_path = model.save(out_dir, DEFAULT_MODEL)
+    metadata = _metadata(data_dir, rows, cv, time.time() - started, max_docs, mode)
+    model = SegmentModel(final.lexicon, final.stage1, final.stage2, calibration, DEFAULT_THRESHOLD, metadata,
+                         final.attr_lexicon)
+    json_path, npz_path = model.save(out_dir, name)
     saved = json.loads(json_path.read_text(encoding="utf-8"))  # the card describes exactly what was written
-    (out_dir / f"{DEFAULT_MODEL}.md").write_text(card.render(saved), encoding="utf-8")
+    (out_dir / f"{name}.md").write_text(card.render(saved), encoding="utf-8")
     print(f"model written to {json_path} and {npz_path} ({npz_path.stat().st_size / 1e6:.2f} MB)")
     return json_path
 
 
-def _metadata(data_dir: Path, rows: list[DocRows], cv: CVResult, seconds: float, max_docs: int | None) -> dict:
+def _metadata(data_dir: Path, rows: list[DocRows], cv: CVResult, seconds: float, max_docs: int | None,
+              mode: str) -> dict:
     import scipy
     import sklearn
 
@@ -99,7 +142,8 @@ def _metadata(data_dir: Path, rows: list[DocRows], cv: CVResult, seconds: float,
     for r in rows:
         counts[r.doc.dataset] = counts.get(r.doc.dataset, 0) + 1
     return {
-        "name": DEFAULT_MODEL,
+        "name": DEFAULT_MODELS[mode],
+        "mode": mode,
         "version": MODEL_VERSION,
         "created": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
         "training": {
@@ -107,7 +151,7 @@ def _metadata(data_dir: Path, rows: list[DocRows], cv: CVResult, seconds: float,
             "trainable_documents": sum(r.doc.trainable for r in rows),
             "segments": int(sum(len(r.y) for r in rows)),
             "max_docs": max_docs,
-            "data_sha256": _data_fingerprint(data_dir),
+            "data_sha256": _data_fingerprint(data_dir, mode),
             "seconds": round(seconds, 1),
         },
         "libraries": {"python": platform.python_version(), "numpy": np.__version__,

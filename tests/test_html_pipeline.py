@@ -1,0 +1,132 @@
+"""clean(html=...) end to end on the hand-written pages of fixtures/html, through the library and the CLI."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from classifiers import clean
+from classifiers.decode import DecodeError
+
+PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "html"
+NAMES = sorted(p.stem for p in PAGES.glob("*.html"))
+CLI = [sys.executable, "-m", "classifiers.cli"]
+
+
+def page(name: str) -> tuple[str, dict]:
+    expect = json.loads((PAGES / f"{name}.expect.json").read_text(encoding="utf-8"))
+    return (PAGES / f"{name}.html").read_text(encoding="utf-8"), expect
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_fixture_pages_keep_the_content_and_drop_the_rest(name):
+    html, expect = page(name)
+    result = clean(html=html)
+    missing = [s for s in expect["keep"] if s not in result.article]
+    leaked = [s for s in expect["drop"] if s in result.article]
+    assert not missing, f"content lost: {missing}"
+    assert not leaked, f"boilerplate kept: {leaked}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_title_paths_and_offsets_into_the_article(name):
+    html, expect = page(name)
+    result = clean(html=html)
+    assert result.title and expect["title"].startswith(result.title)  # og:title: the <title> without the site name
+    assert result.segments
+    for s in result.segments:
+        assert s.path
+        if s.label.value == "article":
+            assert result.article[s.start:s.end] == s.text
+        else:
+            assert s.start == s.end
+    as_dict = result.to_dict()
+    assert {"article", "title", "lang", "segments", "model"} <= set(as_dict)
+    assert {"text", "start", "end", "label", "score", "kind", "path"} <= set(as_dict["segments"][0])
+
+
+def test_leaked_blocks_get_descriptive_kinds():
+    html, _ = page("article_leaked")
+    kinds = {s.text: s.kind.value for s in clean(html=html).segments}
+    assert kinds["Rotas at the heart of the dispute"] == "heading"
+    assert kinds["Weather warnings"] == "navigation"
+
+
+def test_markdown_keeps_headings_lists_and_tables():
+    html, _ = page("article_leaked")
+    md = clean(html=html, format="markdown").article
+    assert "\n## Rotas at the heart of the dispute\n" in md
+    assert "- at least twelve hours of rest between consecutive shifts" in md
+    product, _ = page("product_page")
+    table_rows = [line for line in clean(html=product, format="markdown").article.splitlines() if line.startswith("|")]
+    assert len(table_rows) >= 3 and "| --- |" in table_rows[1]
+
+
+def test_markdown_link_urls_only_when_asked():
+    html = ("<html><body><article><h1>Heading of the story</h1>" + "<p>The council met on Monday to discuss the plans "
+            "for the new bridge, <a href='https://example.org/plans'>published last week</a>, and residents said they "
+            "welcomed the consultation but wanted more detail about the costs and the timetable for the works.</p>" * 4
+            + "</article></body></html>")
+    assert "](https://example.org/plans)" not in clean(html=html, format="markdown").article
+    assert "[published last week](https://example.org/plans)" in clean(html=html, format="markdown", links=True).article
+
+
+def test_bytes_are_decoded_by_declaration():
+    html, expect = page("article_leaked")
+    declared = html.replace("<head>", '<head><meta charset="windows-1252">', 1)
+    from_bytes = clean(html=declared.encode("cp1252", "replace"))
+    assert expect["keep"][0] in from_bytes.article
+    assert "\ufffd" not in from_bytes.article
+
+
+def test_bad_html_inputs_give_clear_results():
+    assert clean(html="").article == ""
+    assert clean(html=b"").article == ""
+    with pytest.raises(DecodeError):
+        clean(html=bytes(range(256)) * 8)
+    with pytest.raises(TypeError):
+        clean(html=12)
+    with pytest.raises(TypeError):
+        clean("text", html="<p>x</p>")
+    with pytest.raises(ValueError):
+        clean(html="<p>x</p>", format="pdf")
+    deep = clean(html="<body>" + "<div>" * 100_000 + "<p>deep</p>" + "</div>" * 100_000 + "</body>")
+    assert deep.warnings
+
+
+def test_text_input_is_unchanged_by_html_mode():
+    result = clean("Just one plain line of scraped text that reads like a sentence.")
+    assert result.title is None
+    assert "title" not in result.to_dict() and "path" not in result.to_dict()["segments"][0]
+
+
+def run(args: list[str], stdin: bytes = b"") -> subprocess.CompletedProcess:
+    return subprocess.run(CLI + args, input=stdin, capture_output=True, timeout=120)
+
+
+def test_cli_html_file(tmp_path):
+    html, expect = page("article_leaked")
+    out = run(["clean", "--html", str(PAGES / "article_leaked.html")])
+    assert out.returncode == 0, out.stderr
+    printed = out.stdout.decode()
+    assert all(s in printed for s in expect["keep"])
+    assert not any(s in printed for s in expect["drop"])
+    binary = tmp_path / "image.png"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(2000))
+    bad = run(["clean", "--html", str(binary)])
+    assert bad.returncode == 2 and b"binary" in bad.stderr
+
+
+def test_cli_jsonl_mixes_text_and_html_records():
+    product, expect = page("product_page")
+    records = [{"id": "p", "html": product}, {"id": "t", "text": "A line of text.\nAnother line."},
+               {"id": "both", "text": "x", "html": "<p>x</p>"}, {"id": "bad", "html": 5}]
+    out = run(["clean", "--jsonl", "--format", "markdown"], "".join(json.dumps(r) + "\n" for r in records).encode())
+    lines = [json.loads(line) for line in out.stdout.decode().splitlines()]
+    assert [r["id"] for r in lines] == ["p", "t", "both", "bad"]
+    assert lines[0]["title"] and all(s in lines[0]["article"] for s in expect["keep"])
+    assert "path" in lines[0]["segments"][0]
+    assert "error" in lines[2] and "error" in lines[3]

@@ -1,0 +1,119 @@
+"""DOM segmentation: blocks in reading order, what is dropped, paths, offsets, hostile pages."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from classifiers.segment_html import segment_html
+
+
+def texts(html: str) -> list[str]:
+    return [s.text for s in segment_html(html).segments]
+
+
+def test_one_segment_per_block_inline_tags_do_not_split():
+    page = "<body><h1>Title here</h1><p>One <b>bold</b> and <a href='/x'>linked</a> word.</p><p>Two</p></body>"
+    assert texts(page) == ["Title here", "One bold and linked word.", "Two"]
+
+
+def test_br_and_nested_blocks_split_runs():
+    page = "<div>first run<br>second run<div>inner block</div>tail of outer</div>"
+    assert texts(page) == ["first run", "second run", "inner block", "tail of outer"]
+
+
+def test_invisible_content_is_dropped():
+    page = """<html><head><title>T</title><style>p{color:red}</style></head><body>
+      <script>var a = "script text";</script><template><p>template text</p></template>
+      <p hidden>hidden attr</p><div aria-hidden="true">aria hidden</div>
+      <div style="display: none">display none</div><!-- a comment -->
+      <noscript><p>enable javascript</p></noscript><p>visible text</p></body></html>"""
+    assert texts(page) == ["visible text"]
+
+
+def test_noscript_is_used_when_the_page_has_nothing_else():
+    page = "<body><script>render()</script><noscript><p>Only readable here.</p></noscript></body>"
+    assert texts(page) == ["Only readable here."]
+
+
+def test_table_rows_join_their_cells():
+    page = "<table><tr><th>Capacity</th><th>1.7 l</th></tr><tr><td>Power</td><td>3 kW</td></tr></table>"
+    result = segment_html(page)
+    assert [s.text for s in result.segments] == ["Capacity | 1.7 l", "Power | 3 kW"]
+    assert result.blocks.cells == [("Capacity", "1.7 l"), ("Power", "3 kW")]
+
+
+def test_paths_locate_the_element():
+    page = "<body><article><div class='body main'><p>a</p><p>b</p><p>c</p></div></article></body>"
+    paths = segment_html(page).blocks.paths
+    assert paths[2].endswith("article > div.body > p:nth-of-type(3)")
+    assert paths[0].endswith("div.body > p")
+
+
+def test_offsets_index_the_page_text():
+    page = segment_html("<h2>Head</h2><p>para &amp; more</p><ul><li>item</li></ul>")
+    for s in page.segments:
+        assert page.text[s.start:s.end] == s.text
+    assert page.text == "Head\npara & more\nitem"
+
+
+def test_context_links_and_headings_are_recorded():
+    page = segment_html("<nav><a href='/a'>Home</a></nav><main><h3>Sub</h3><p>text <a href='#'>link</a></p></main>")
+    b = page.blocks
+    assert b.link_chars[0] == len("Home")
+    assert b.heading_level == [0, 3, 0]
+    assert b.n_links == [1, 0, 1]
+
+
+def test_page_hints_title_og_title_and_json_ld_body():
+    body = {"@context": "https://schema.org", "@graph": [{"@type": "NewsArticle", "articleBody": "The body."}]}
+    page = segment_html(f"""<html><head><title>Page title</title><meta property="og:title" content="OG title">
+        <script type="application/ld+json">{json.dumps(body)}</script></head><body><p>x</p></body></html>""")
+    assert (page.title, page.og_title, page.article_body) == ("Page title", "OG title", "The body.")
+
+
+def test_broken_json_ld_is_ignored():
+    page = segment_html('<script type="application/ld+json">{"articleBody": </script><p>x</p>')
+    assert page.article_body == "" and texts('<p>x</p>') == ["x"]
+
+
+def test_empty_and_whitespace_pages():
+    assert segment_html("").segments == []
+    assert segment_html("   \n ").segments == []
+    assert segment_html("<html><body></body></html>").segments == []
+
+
+def test_plain_text_input_becomes_one_segment():
+    assert texts("just some text, no tags") == ["just some text, no tags"]
+
+
+def test_very_deep_nesting_does_not_crash_and_says_so():
+    depth = 100_000
+    page = segment_html("<body>" + "<div>" * depth + "<p>deep text</p>" + "</div>" * depth + "</body>")
+    assert page.warnings  # the parser stops following the nesting; the result says so
+    assert all(s.text for s in page.segments)
+
+
+def test_large_page_is_segmented_whole():
+    paragraph = "<p>" + "word " * 200 + "</p>"
+    page = segment_html("<body>" + paragraph * 10_000 + "</body>")  # ~10 MB
+    assert len(page.segments) == 10_000
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["<p>", "</p>", "<div>", "</div>", "<br>", "<b>", "</b>", "<li>", "<td>", "<tr>",
+                                 "<script>", "</script>", "text", "more words", "&amp;", "<", ">", "\u00a0", " "]),
+                max_size=40))
+def test_any_tag_soup_gives_consistent_segments(parts):
+    page = segment_html("".join(parts))
+    for s in page.segments:
+        assert s.text and s.text == s.text.strip()
+        assert page.text[s.start:s.end] == s.text
+    assert len(page.blocks.paths) == len(page.segments) == len(page.blocks.tag)
+
+
+@pytest.mark.parametrize("data", ["\x00\x01\x02binary", "<?xml version='1.0' encoding='utf-8'?><p>x</p>"])
+def test_odd_inputs(data):
+    segment_html(data)  # no exception
