@@ -1,9 +1,12 @@
 """Routes: parse the request, call the library, render the answer."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from functools import cache
+from importlib import resources
 
-from classifiers import clean
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from classifiers import ModelError, clean, default_model
 
 blueprint = Blueprint("boilercut", __name__)
 MAX_BODY_BYTES = 8 * 1024 * 1024
@@ -28,6 +31,8 @@ def _read_body(limit: int) -> bytes | None:
 
 @blueprint.post("/v1/clean")
 def clean_text():
+    if request.mimetype == "application/json":
+        return _clean_json()
     if request.mimetype != "text/plain":
         return _error(415, "unsupported_media_type", "send the scraped text as text/plain")
     if (request.content_length or 0) > MAX_BODY_BYTES:
@@ -57,3 +62,44 @@ def too_large(_exc):
 @blueprint.get("/healthz")
 def healthz():
     return jsonify({"status": "ok"})
+
+
+# --- JSON requests and the demo page (interim, kept apart: the API is being restructured) ---------------------
+
+def _clean_json():
+    """`{"text"|"html", "format", "threshold", "include_segments"}` → the same answer as for text/plain."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return _error(400, "bad_json", 'send a JSON object such as {"text": "..."} or {"html": "..."}')
+    if ("text" in body) == ("html" in body):
+        return _error(400, "bad_request", 'send exactly one of "text" or "html"')
+    field = "text" if "text" in body else "html"
+    if not isinstance(body[field], str):
+        return _error(400, "bad_request", f'"{field}" must be a string')
+    threshold, fmt = body.get("threshold"), body.get("format", "text")
+    if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, (int, float))
+                                  or not 0.0 <= threshold <= 1.0):  # NaN fails too
+        return _error(400, "bad_threshold", f'"threshold" must be a number within [0, 1], got {threshold!r}')
+    if fmt not in ("text", "markdown"):
+        return _error(400, "bad_format", f'"format" must be "text" or "markdown", got {fmt!r}')
+    include_segments = body.get("include_segments", True)
+    if not isinstance(include_segments, bool):
+        return _error(400, "bad_request", '"include_segments" must be true or false')
+    try:
+        model = current_app.extensions["boilercut.model"] if field == "text" else default_model("html")
+        result = clean(**{field: body[field]}, format=fmt, threshold=threshold,
+                       include_segments=include_segments, model=model)
+    except ModelError as exc:
+        current_app.logger.warning("model unavailable: %s", exc)
+        return _error(503, "model_unavailable", f"the {field} model is not available on this server")
+    return jsonify(result.to_dict(include_segments=include_segments))
+
+
+@cache
+def _demo_page() -> bytes:
+    return resources.files("service").joinpath("static/demo.html").read_bytes()
+
+
+@blueprint.get("/")
+def demo():
+    return Response(_demo_page(), mimetype="text/html")
