@@ -34,9 +34,12 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--no-segments", action="store_true", help="leave the per-segment list out of JSON output")
     c.add_argument("--workers", type=int, default=1, help="processes for --jsonl (default 1)")
 
-    s = sub.add_parser("serve", help="run the HTTP service")
-    s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=8080)
+    s = sub.add_parser("serve", help="run the HTTP service (gunicorn; flags override BOILERCUT_* variables)")
+    s.add_argument("--host", help="interface (default 0.0.0.0, $BOILERCUT_HOST)")
+    s.add_argument("--port", type=int, help="TCP port (default 8080, $BOILERCUT_PORT)")
+    s.add_argument("--workers", type=int, help="worker processes (default 2, $BOILERCUT_WORKERS)")
+    s.add_argument("--threads", type=int, help="threads per worker (default 8, $BOILERCUT_THREADS)")
+    s.add_argument("--log-level", dest="log_level", help="debug|info|warning|error ($BOILERCUT_LOG_LEVEL)")
 
     for name, helptext in (("train", "train the model from the labeled datasets"),
                            ("evaluate", "cross-validate grouped by site domain and report quality")):
@@ -120,8 +123,15 @@ def main(argv: list[str] | None = None) -> int:
         return _clean_file(args)
     if args.command == "serve":
         from service import serve
+        from service.config import from_env
 
-        serve(host=args.host, port=args.port)
+        try:
+            settings = from_env(host=args.host, port=args.port, workers=args.workers, threads=args.threads,
+                                log_level=args.log_level)
+        except ValueError as exc:
+            print(f"boilercut serve: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        serve(settings)
         return 0
     from .training import train
 

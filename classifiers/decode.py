@@ -47,7 +47,22 @@ def looks_binary(data: bytes) -> bool:
     return controls > _MAX_CONTROL_SHARE * len(sample)
 
 
-def decode_html(data: bytes, charset: str | None = None) -> str:
+def decode_text(data: bytes, charset: str | None = None) -> str:
+    """Decode scraped plain text: BOM, then the declared charset (strict), else UTF-8, else detection."""
+    if looks_binary(data):
+        raise DecodeError("input looks like binary data, not a text document")
+    declared = _known(charset) if charset else None
+    if charset and declared is None:
+        raise DecodeError(f"unknown charset {charset!r}")
+    if declared and not data.startswith((codecs.BOM_UTF8,) + _UTF16_BOMS):
+        try:
+            return data.decode(declared)
+        except (UnicodeError, ValueError) as exc:
+            raise DecodeError(f"body is not valid {charset}: {exc}") from None
+    return decode_html(data, None, is_html=False)
+
+
+def decode_html(data: bytes, charset: str | None = None, is_html: bool = True) -> str:
     """Decode an HTML document; `charset` is the transport's hint (e.g. the HTTP header's)."""
     if looks_binary(data):
         raise DecodeError("input looks like binary data, not an HTML or text document")
@@ -57,7 +72,7 @@ def decode_html(data: bytes, charset: str | None = None) -> str:
     if data.startswith((codecs.BOM_UTF8,) + _UTF16_BOMS):
         hints = []  # a byte-order mark outranks every declaration, as in browsers
     # Otherwise the transport's charset is tried before the document's own declaration, as browsers do.
-    dammit = UnicodeDammit(data, known_definite_encodings=hints, is_html=True)
+    dammit = UnicodeDammit(data, known_definite_encodings=hints, is_html=is_html)
     if dammit.unicode_markup is None:
         raise DecodeError("no character encoding decodes this document")
     return dammit.unicode_markup

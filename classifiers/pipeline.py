@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import threading
+import time
 
 import numpy as np
 
@@ -19,6 +20,16 @@ from .segment_text import segment_text
 from .types import Kind, Label, Result, Segment, SegmentResult
 
 _load_lock = threading.Lock()
+
+
+class TimeBudgetExceeded(TimeoutError):
+    """A document took longer than the `time_budget` given to `clean()`."""
+
+
+def _check(deadline: float | None, stage: str) -> None:
+    # Cooperative: checked between stages, so a document overruns by at most one stage.
+    if deadline is not None and time.monotonic() > deadline:
+        raise TimeBudgetExceeded(f"document not processed within its time budget (stopped after {stage})")
 _STOP_COL = FEATURE_NAMES.index("stop_ratio")
 _PROSE_MIN_WORDS = 10
 _QUOTE, _PRE = CONTEXT_BITS["blockquote"], CONTEXT_BITS["pre"]
@@ -63,23 +74,27 @@ def _check_options(threshold: float | None, fmt: str) -> None:
 
 def clean(text: str | None = None, *, html: str | bytes | None = None, threshold: float | None = None,
           include_segments: bool = True, format: str = "text", links: bool = False, charset: str | None = None,
-          model: SegmentModel | None = None) -> Result:
+          model: SegmentModel | None = None, time_budget: float | None = None) -> Result:
     """Return the main article of scraped `text` or of a page's `html`, with every segment's label, score and kind.
 
     `html` may be bytes of unknown encoding (`charset` is the transport's hint, e.g. from an HTTP
     header). `format="markdown"` keeps headings, lists, quotes and tables; `links=True` keeps
-    link URLs in markdown.
+    link URLs in markdown. `time_budget` (seconds) raises `TimeBudgetExceeded` for a document
+    that takes longer.
     """
     _check_options(threshold, format)
     if (text is None) == (html is None):
         raise TypeError("pass exactly one of text or html")
+    deadline = None if time_budget is None else time.monotonic() + time_budget
     if html is not None:
-        return _clean_html(html, threshold, include_segments, format, links, charset, model)
+        return _clean_html(html, threshold, include_segments, format, links, charset, model, deadline)
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
     model = model or default_model("text")
     segments, doc = analyse(text)
+    _check(deadline, "features")
     scores = model.score(doc)
+    _check(deadline, "scoring")
     keep = scores >= (model.threshold if threshold is None else threshold)
     kinds = assign_kinds(doc.matrix, keep)
     if format == "markdown":
@@ -95,14 +110,16 @@ def clean(text: str | None = None, *, html: str | bytes | None = None, threshold
     )
 
 
-def _clean_html(html: str | bytes, threshold, include_segments, fmt, links, charset, model) -> Result:
+def _clean_html(html: str | bytes, threshold, include_segments, fmt, links, charset, model, deadline) -> Result:
     if isinstance(html, (bytes, bytearray, memoryview)):
         html = decode_html(bytes(html), charset)
     elif not isinstance(html, str):
         raise TypeError(f"html must be str or bytes, not {type(html).__name__}")
     model = model or default_model("html")
     page, doc = analyse_html(html, keep_links=links and fmt == "markdown")
+    _check(deadline, "features")
     scores = model.score(doc)
+    _check(deadline, "scoring")
     keep = scores >= (model.threshold if threshold is None else threshold)
     b = page.blocks
     blocks = [

@@ -1,23 +1,41 @@
 """The HTTP service: a thin Flask layer over `classifiers.clean()`."""
 from __future__ import annotations
 
+import logging
+import threading
+
 from flask import Flask
 
-from .api import MAX_BODY_BYTES, blueprint
+from .config import Settings
 
 
-def create_app(model=None) -> Flask:
-    """Build the app; the model is loaded once here and shared read-only by all requests."""
-    from classifiers import default_model
+def create_app(settings: Settings | None = None, models: dict | None = None) -> Flask:
+    """Build the app; both models are loaded here, once, and shared read-only by all requests."""
+    from .api import blueprint
 
+    settings = settings or Settings()
     app = Flask(__name__)
-    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES  # enforced while streaming, not after buffering
-    app.extensions["boilercut.model"] = model or default_model()
+    app.json.sort_keys = False  # answers keep the documented field order
+    app.extensions["boilercut.settings"] = settings
+    app.extensions["boilercut.models"] = models or {mode: _load(mode) for mode in ("text", "html")}
+    app.extensions["boilercut.slots"] = threading.BoundedSemaphore(settings.max_in_flight)
     app.register_blueprint(blueprint)
     return app
 
 
-def serve(host: str = "127.0.0.1", port: int = 8080) -> None:
-    from werkzeug.serving import run_simple
+def _load(mode: str):
+    """The shipped model of `mode`, or None (reported by /readyz; its requests get 503) when it is missing."""
+    from classifiers import ModelError, default_model
 
-    run_simple(host, port, create_app(), threaded=True)
+    try:
+        return default_model(mode)
+    except ModelError as exc:
+        logging.getLogger("boilercut").error("model unavailable", extra={"mode": mode, "reason": str(exc)})
+        return None
+
+
+def serve(settings: Settings) -> None:
+    """Run the production server (gunicorn) with `settings`."""
+    from .server import run
+
+    run(settings)

@@ -1,62 +1,174 @@
-"""Routes: parse the request, call the library, render the answer."""
+"""Routes: parse the request, call the library, render the answer.
+
+Every error is JSON `{"error": {"code", "message"}}` with a 4xx/5xx status;
+bad input never reaches a 500. Admission control: at most `max_in_flight`
+documents are cleaned at once per worker; a single-document request that
+cannot get a slot within `queue_timeout` seconds gets 503 with Retry-After
+(batch records wait: their client is streaming anyway).
+"""
 from __future__ import annotations
 
+import json
+import logging
+import threading
+import time
 from functools import cache
 from importlib import resources
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request, stream_with_context
 
-from classifiers import ModelError, clean, default_model
+from . import observability
+from .jobs import ApiError, job_from_body, parse_json, run, run_record
+from .openapi import spec
 
 blueprint = Blueprint("boilercut", __name__)
-MAX_BODY_BYTES = 8 * 1024 * 1024
+log = logging.getLogger("boilercut.http")
+_CHUNK = 64 * 1024
 
 
-def _error(status: int, code: str, message: str):
-    return jsonify({"error": {"code": code, "message": message}}), status
+def _settings():
+    return current_app.extensions["boilercut.settings"]
 
 
-def _read_body(limit: int) -> bytes | None:
-    """The request body, or None once it exceeds `limit` (read in chunks: chunked uploads have no length)."""
+def _models():
+    return current_app.extensions["boilercut.models"]
+
+
+def _slots() -> threading.BoundedSemaphore:
+    return current_app.extensions["boilercut.slots"]
+
+
+def error_response(err: ApiError):
+    observability.ERRORS.labels(err.code).inc()
+    response = jsonify({"error": err.to_dict()})
+    response.status_code = err.status
+    response.headers.update(err.headers)
+    return response
+
+
+def _read_body(limit: int) -> bytes:
+    """The request body, refused past `limit` while reading (chunked uploads have no length)."""
+    if (request.content_length or 0) > limit:
+        raise ApiError(413, "too_large", f"body larger than {limit} bytes")
     parts, size = [], 0
-    while True:
-        chunk = request.stream.read(64 * 1024)
-        if not chunk:
-            return b"".join(parts)
+    while chunk := request.stream.read(_CHUNK):
         size += len(chunk)
         if size > limit:
-            return None
+            raise ApiError(413, "too_large", f"body larger than {limit} bytes")
         parts.append(chunk)
+    observability.DOC_BYTES.labels(request.mimetype or "none").inc(size)
+    return b"".join(parts)
+
+
+class _Slot:
+    """One of the worker's cleaning slots, or 503 when none frees up in time."""
+
+    def __init__(self, timeout: float | None):
+        self.timeout = timeout
+
+    def __enter__(self):
+        if not _slots().acquire(timeout=self.timeout):
+            raise ApiError(503, "overloaded", "the server is busy; retry shortly", {"Retry-After": "1"})
+
+    def __exit__(self, *exc):
+        _slots().release()
 
 
 @blueprint.post("/v1/clean")
-def clean_text():
+def clean_one():
+    settings = _settings()
+    body = _read_body(settings.max_body_bytes)
+    job = job_from_body(request.mimetype, request.mimetype_params.get("charset"), body, request.args.to_dict())
+    wanted = request.accept_mimetypes.best_match(["application/json", "text/plain", "text/markdown"],
+                                                 default="application/json")
+    if wanted == "text/markdown" and job.options.format != "markdown":
+        job = _with_format(job, "markdown")
+    with _Slot(settings.queue_timeout):
+        answer = run(job, _models(), settings.doc_time_budget)
+    if wanted in ("text/plain", "text/markdown"):
+        return Response(answer["article"], mimetype=wanted)
+    return jsonify(answer)
+
+
+def _with_format(job, fmt: str):
+    from dataclasses import replace
+
+    return replace(job, options=replace(job.options, format=fmt))
+
+
+@blueprint.post("/v1/clean/batch")
+def clean_batch():
+    settings = _settings()
     if request.mimetype == "application/json":
-        return _clean_json()
-    if request.mimetype != "text/plain":
-        return _error(415, "unsupported_media_type", "send the scraped text as text/plain")
-    if (request.content_length or 0) > MAX_BODY_BYTES:
-        return _error(413, "too_large", f"body larger than {MAX_BODY_BYTES} bytes")
-    body = _read_body(MAX_BODY_BYTES)
-    if body is None:
-        return _error(413, "too_large", f"body larger than {MAX_BODY_BYTES} bytes")
-    charset = request.mimetype_params.get("charset", "utf-8")
+        return _batch_array(settings)
+    if request.mimetype not in ("application/x-ndjson", "application/jsonl", "application/json-lines"):
+        raise ApiError(415, "unsupported_media_type", "send application/x-ndjson (or a JSON array)")
+    if (request.content_length or 0) > settings.max_batch_bytes:
+        raise ApiError(413, "too_large", f"batch larger than {settings.max_batch_bytes} bytes")
+    return Response(stream_with_context(_ndjson_answers(settings)), mimetype="application/x-ndjson")
+
+
+def _batch_array(settings):
+    body = _read_body(settings.max_body_bytes)
+    records = parse_json(body)
+    if not isinstance(records, list):
+        raise ApiError(400, "bad_request", "a JSON batch is an array of records")
+    if len(records) > settings.max_batch_records:
+        raise ApiError(413, "too_many_records", f"at most {settings.max_batch_records} records per JSON batch; "
+                       "stream larger batches as application/x-ndjson")
+    answers = []
+    for i, record in enumerate(records):
+        with _Slot(None):
+            answers.append(run_record(record, _models(), settings.doc_time_budget, f"record {i}"))
+    return jsonify(answers)
+
+
+def _ndjson_answers(settings):
+    """One output line per non-blank input line, in order, errors inline; reads while it answers."""
+    received = 0
+    line_limit = settings.max_body_bytes
+    for raw in _lines(request.stream, line_limit):
+        if raw is None:
+            yield _dump({"id": None, "error": {"code": "too_large", "message": f"record over {line_limit} bytes"}})
+            continue
+        received += len(raw)
+        if received > settings.max_batch_bytes:
+            yield _dump({"id": None, "error": {"code": "too_large",
+                                               "message": f"batch over {settings.max_batch_bytes} bytes; stopped"}})
+            return
+        if not raw.strip():
+            continue
+        try:
+            record = parse_json(raw)
+        except ApiError as err:
+            observability.ERRORS.labels(err.code).inc()
+            yield _dump({"id": None, "error": err.to_dict()})
+            continue
+        with _Slot(None):
+            yield _dump(run_record(record, _models(), settings.doc_time_budget, "record"))
+
+
+def _lines(stream, limit: int):
+    """Raw lines of the body; None for a line over `limit` (drained, never buffered whole)."""
+    while True:
+        line = stream.readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit and not line.endswith(b"\n"):
+            while (rest := stream.readline(_CHUNK)) and not rest.endswith(b"\n"):
+                pass
+            yield None
+            continue
+        yield line.rstrip(b"\r\n")
+
+
+def _dump(record: dict) -> str:
+    line = json.dumps(record, ensure_ascii=False)
     try:
-        text = body.decode(charset)
-    except LookupError:
-        return _error(400, "bad_charset", f"unknown charset {charset!r}")
-    except UnicodeDecodeError as exc:
-        return _error(400, "bad_encoding", f"body is not valid {charset}: {exc.reason} at byte {exc.start}")
-    except (UnicodeError, ValueError) as exc:  # codecs such as idna or punycode raise their own errors
-        return _error(400, "bad_encoding", f"body cannot be decoded as {charset}: {exc}")
-    result = clean(text, model=current_app.extensions["boilercut.model"])
-    return jsonify(result.to_dict())
-
-
-@blueprint.app_errorhandler(413)
-def too_large(_exc):
-    # Raised by Werkzeug while reading a body past MAX_CONTENT_LENGTH, chunked uploads included.
-    return _error(413, "too_large", f"body larger than {MAX_BODY_BYTES} bytes")
+        line.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates can only travel escaped
+        line = json.dumps(record, ensure_ascii=True)
+    return line + "\n"
 
 
 @blueprint.get("/healthz")
@@ -64,42 +176,85 @@ def healthz():
     return jsonify({"status": "ok"})
 
 
-# --- JSON requests and the demo page (interim, kept apart: the API is being restructured) ---------------------
+@blueprint.get("/readyz")
+def readyz():
+    models = _models()
+    ready = all(m is not None for m in models.values())
+    body = {"status": "ready" if ready else "loading",
+            "models": {k: (None if m is None else {"name": m.name, "version": m.version}) for k, m in models.items()}}
+    return jsonify(body), 200 if ready else 503
 
-def _clean_json():
-    """`{"text"|"html", "format", "threshold", "include_segments"}` → the same answer as for text/plain."""
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return _error(400, "bad_json", 'send a JSON object such as {"text": "..."} or {"html": "..."}')
-    if ("text" in body) == ("html" in body):
-        return _error(400, "bad_request", 'send exactly one of "text" or "html"')
-    field = "text" if "text" in body else "html"
-    if not isinstance(body[field], str):
-        return _error(400, "bad_request", f'"{field}" must be a string')
-    threshold, fmt = body.get("threshold"), body.get("format", "text")
-    if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, (int, float))
-                                  or not 0.0 <= threshold <= 1.0):  # NaN fails too
-        return _error(400, "bad_threshold", f'"threshold" must be a number within [0, 1], got {threshold!r}')
-    if fmt not in ("text", "markdown"):
-        return _error(400, "bad_format", f'"format" must be "text" or "markdown", got {fmt!r}')
-    include_segments = body.get("include_segments", True)
-    if not isinstance(include_segments, bool):
-        return _error(400, "bad_request", '"include_segments" must be true or false')
-    try:
-        model = current_app.extensions["boilercut.model"] if field == "text" else default_model("html")
-        result = clean(**{field: body[field]}, format=fmt, threshold=threshold,
-                       include_segments=include_segments, model=model)
-    except ModelError as exc:
-        current_app.logger.warning("model unavailable: %s", exc)
-        return _error(503, "model_unavailable", f"the {field} model is not available on this server")
-    return jsonify(result.to_dict(include_segments=include_segments))
+
+@blueprint.get("/metrics")
+def metrics():
+    payload, content_type = observability.metrics_text()
+    return Response(payload, content_type=content_type)
+
+
+@blueprint.get("/openapi.json")
+def openapi():
+    return jsonify(spec())
 
 
 @cache
-def _demo_page() -> bytes:
-    return resources.files("service").joinpath("static/demo.html").read_bytes()
+def _static(name: str) -> bytes:
+    return resources.files("service").joinpath(f"static/{name}").read_bytes()
 
 
 @blueprint.get("/")
 def demo():
-    return Response(_demo_page(), mimetype="text/html")
+    return Response(_static("demo.html"), mimetype="text/html")
+
+
+@blueprint.get("/docs")
+def docs():
+    return Response(_static("docs.html"), mimetype="text/html")
+
+
+@blueprint.app_errorhandler(ApiError)
+def api_error(err: ApiError):
+    return error_response(err)
+
+
+@blueprint.app_errorhandler(413)
+def too_large(_exc):
+    return error_response(ApiError(413, "too_large", "request body too large"))
+
+
+@blueprint.app_errorhandler(404)
+def not_found(_exc):
+    return error_response(ApiError(404, "not_found", f"no route {request.path}; see /openapi.json"))
+
+
+@blueprint.app_errorhandler(405)
+def not_allowed(_exc):
+    return error_response(ApiError(405, "method_not_allowed", f"{request.method} is not allowed on {request.path}"))
+
+
+@blueprint.app_errorhandler(Exception)
+def unexpected(exc: Exception):
+    from werkzeug.exceptions import HTTPException
+
+    if isinstance(exc, HTTPException):
+        return error_response(ApiError(exc.code or 500, "http_error", exc.description or exc.name))
+    log.exception("unexpected error", extra={"request_id": g.get("request_id")})
+    return error_response(ApiError(500, "internal", "unexpected server error; it has been logged"))
+
+
+@blueprint.before_app_request
+def start_request():
+    g.request_id = observability.request_id(request.headers.get("X-Request-ID"))
+    g.started = time.perf_counter()
+
+
+@blueprint.after_app_request
+def finish_request(response: Response):
+    route = request.url_rule.rule if request.url_rule else "unmatched"
+    seconds = time.perf_counter() - g.get("started", time.perf_counter())
+    observability.REQUESTS.labels(route, request.method, str(response.status_code)).inc()
+    observability.LATENCY.labels(route).observe(seconds)
+    response.headers["X-Request-ID"] = g.get("request_id", "")
+    log.info("request", extra={"request_id": g.get("request_id"), "method": request.method, "path": request.path,
+                               "status": response.status_code, "duration_ms": round(seconds * 1000, 2),
+                               "bytes_in": request.content_length, "remote": request.remote_addr})
+    return response

@@ -1,17 +1,29 @@
-"""The HTTP service, started for real on a free loopback port."""
+"""The HTTP service, started for real (gunicorn) on a free loopback port.
+
+Every JSON answer is validated against the service's own OpenAPI schemas.
+"""
 from __future__ import annotations
 
 import json
+import os
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
 from fixture_docs import all_fixtures
+from service.openapi import spec
+
+jsonschema = pytest.importorskip("jsonschema")
+HTML_PAGE = Path(__file__).resolve().parent.parent / "fixtures" / "html" / "article_leaked.html"
+HAS_HTML_MODEL = (Path(__file__).resolve().parent.parent / "classifiers" / "models" / "boilercut-html.json").exists()
 
 
 def _free_port() -> int:
@@ -20,81 +32,318 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server():
+def _start(env_overrides: dict[str, str]) -> tuple[subprocess.Popen, str]:
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "classifiers.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    env = {**os.environ, **env_overrides, "BOILERCUT_WORKERS": env_overrides.get("BOILERCUT_WORKERS", "1")}
+    proc = subprocess.Popen([sys.executable, "-m", "classifiers.cli", "serve", "--host", "127.0.0.1", "--port",
+                             str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
+    deadline = time.time() + 90
     while time.time() < deadline:
         try:
             urllib.request.urlopen(base + "/healthz", timeout=1)
-            break
+            return proc, base
         except OSError:
             if proc.poll() is not None:
-                pytest.fail(f"server exited: {proc.stderr.read().decode()}")
+                pytest.fail(f"server exited: {proc.stderr.read().decode()[-2000:]}")
             time.sleep(0.2)
+    proc.kill()
+    pytest.fail("server did not start")
+
+
+def _stop(proc: subprocess.Popen) -> int:
+    proc.send_signal(signal.SIGTERM)  # gunicorn's graceful shutdown
+    return proc.wait(timeout=40)
+
+
+@pytest.fixture(scope="module")
+def server():
+    proc, base = _start({})
     yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    assert _stop(proc) == 0
 
 
-def post(url: str, body: bytes, content_type: str) -> tuple[int, dict]:
-    req = urllib.request.Request(url, data=body, headers={"Content-Type": content_type}, method="POST")
+@pytest.fixture(scope="module")
+def tight_server():
+    """Small limits: 64 KB bodies, 3-record JSON batches, one document at a time, a 50 ms queue."""
+    proc, base = _start({"BOILERCUT_MAX_BODY_BYTES": str(64 * 1024), "BOILERCUT_MAX_BATCH_RECORDS": "3",
+                         "BOILERCUT_MAX_IN_FLIGHT": "1", "BOILERCUT_QUEUE_TIMEOUT": "0.05",
+                         "BOILERCUT_DOC_TIME_BUDGET": "0.2"})
+    yield base
+    _stop(proc)
+
+
+_COMPONENTS = {"components": spec()["components"]}
+
+
+def conforms(instance, schema_name: str) -> None:
+    schema = {"$ref": f"#/components/schemas/{schema_name}", **_COMPONENTS}
+    jsonschema.validate(instance, schema)
+
+
+def call(url: str, body: bytes | None = None, content_type: str | None = None, headers: dict | None = None,
+         method: str | None = None, timeout: float = 60):
+    hdrs = dict(headers or {})
+    if content_type:
+        hdrs["Content-Type"] = content_type
+    req = urllib.request.Request(url, data=body, headers=hdrs, method=method or ("POST" if body is not None else "GET"))
     try:
-        with urllib.request.urlopen(req, timeout=30) as resp:
-            return resp.status, json.loads(resp.read())
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return resp.status, resp.headers, resp.read()
     except urllib.error.HTTPError as err:
-        return err.code, json.loads(err.read())
+        return err.code, err.headers, err.read()
 
 
-def test_clean_plain_text(server):
-    doc = next(d for d in all_fixtures() if d.name == "port_strike")
-    status, body = post(server + "/v1/clean", doc.text.encode(), "text/plain; charset=utf-8")
-    assert status == 200
+def call_json(*args, **kwargs):
+    status, headers, raw = call(*args, **kwargs)
+    return status, headers, json.loads(raw)
+
+
+def assert_error(status: int, body: dict, expected_status: int, code: str | None = None) -> None:
+    assert status == expected_status, body
+    conforms(body, "Error")
+    if code:
+        assert body["error"]["code"] == code
+
+
+PORT_STRIKE = next(d for d in all_fixtures() if d.name == "port_strike")
+
+
+# --- /v1/clean, every content type -----------------------------------------------------------------------------
+
+def test_plain_text(server):
+    status, headers, body = call_json(server + "/v1/clean", PORT_STRIKE.text.encode(), "text/plain; charset=utf-8")
+    assert status == 200 and headers["Content-Type"].startswith("application/json")
+    conforms(body, "CleanResult")
     kept = {line.strip() for line in body["article"].split("\n") if line.strip()}
-    assert set(doc.article_lines) <= kept
-    assert not kept & set(doc.foreign_lines)
-    assert body["lang"] == "en" and body["segments"]
+    assert set(PORT_STRIKE.article_lines) <= kept and not kept & set(PORT_STRIKE.foreign_lines)
+    assert body["lang"] == "en" and body["title"] is None and body["timing_ms"] > 0
 
 
-def test_wrong_content_type_is_415(server):
-    status, body = post(server + "/v1/clean", b"<p>x</p>", "application/octet-stream")
-    assert status == 415 and body["error"]["code"] == "unsupported_media_type"
+def test_plain_text_in_a_declared_legacy_charset(server):
+    text = "Café owners in Zürich said the new rules were “unworkable” for small businesses this winter."
+    status, _, body = call_json(server + "/v1/clean", text.encode("cp1252"), "text/plain; charset=windows-1252")
+    assert status == 200 and "Zürich" in body["segments"][0]["text"]
 
 
-def test_bad_encoding_is_400_and_server_keeps_answering(server):
-    status, body = post(server + "/v1/clean", b"\xff\xfe\xfa broken", "text/plain; charset=utf-8")
-    assert status == 400 and body["error"]["code"] == "bad_encoding"
-    status, _ = post(server + "/v1/clean", b"A sentence of text.", "text/plain")
-    assert status == 200
+def test_plain_text_without_charset_is_detected(server):
+    text = "Die Gemeinde Zürich plant für nächstes Jahr größere Änderungen an den Buslinien der Stadt."
+    status, _, body = call_json(server + "/v1/clean", text.encode("utf-8"), "text/plain")
+    assert status == 200 and "Zürich" in body["segments"][0]["text"]
 
 
-def test_undecodable_body_in_an_exotic_charset_is_400(server):
-    status, body = post(server + "/v1/clean", b"\xff\xfe not punycode", "text/plain; charset=punycode")
-    assert status == 400 and body["error"]["code"] == "bad_encoding"
+def test_json_text_with_id_and_options(server):
+    request = {"id": "doc-7", "text": PORT_STRIKE.text, "include_segments": False, "threshold": 0.5}
+    conforms(request, "CleanRequest")
+    status, _, body = call_json(server + "/v1/clean", json.dumps(request).encode(), "application/json")
+    assert status == 200 and body["id"] == "doc-7" and "segments" not in body
+    conforms(body, "CleanResult")
 
 
-def test_chunked_body_over_the_limit_is_413_without_buffering_it_all(server):
-    import http.client
+@pytest.mark.skipif(not HAS_HTML_MODEL, reason="HTML model not trained")
+def test_html_body_and_json_html(server):
+    page = HTML_PAGE.read_bytes()
+    status, _, body = call_json(server + "/v1/clean?id=p1&format=markdown", page, "text/html")
+    assert status == 200 and body["id"] == "p1" and body["title"]
+    conforms(body, "CleanResult")
+    assert "## Rotas at the heart of the dispute" in body["article"]
+    assert all("path" in s for s in body["segments"])
+    status, _, as_json = call_json(server + "/v1/clean", json.dumps({"html": page.decode()}).encode(),
+                                   "application/json")
+    assert status == 200 and as_json["title"] == body["title"]
 
+
+def test_accept_plain_text_and_markdown(server):
+    status, headers, raw = call(server + "/v1/clean", PORT_STRIKE.text.encode(), "text/plain",
+                                headers={"Accept": "text/plain"})
+    assert status == 200 and headers["Content-Type"].startswith("text/plain")
+    assert PORT_STRIKE.article_lines[0] in raw.decode()
+    status, headers, raw = call(server + "/v1/clean", PORT_STRIKE.text.encode(), "text/plain",
+                                headers={"Accept": "text/markdown"})
+    assert status == 200 and headers["Content-Type"].startswith("text/markdown")
+
+
+def test_request_id_is_honoured_and_echoed(server):
+    _, headers, _ = call(server + "/healthz", headers={"X-Request-ID": "crawler-42"})
+    assert headers["X-Request-ID"] == "crawler-42"
+    _, headers, _ = call(server + "/healthz", headers={"X-Request-ID": "bad id with spaces"})
+    assert headers["X-Request-ID"] and headers["X-Request-ID"] != "bad id with spaces"
+
+
+# --- batch ---------------------------------------------------------------------------------------------------
+
+def test_ndjson_batch_keeps_order_and_reports_errors_inline(server):
+    lines = [json.dumps({"id": 1, "text": PORT_STRIKE.text}), "{truncated", json.dumps([1, 2]),
+             json.dumps({"id": "no-text"}), "", json.dumps({"id": 5, "text": "A short line.", "threshold": 7}),
+             json.dumps({"id": 6, "text": "Another document, one line long."})]
+    status, headers, raw = call(server + "/v1/clean/batch", ("\n".join(lines) + "\n").encode(), "application/x-ndjson")
+    assert status == 200 and headers["Content-Type"].startswith("application/x-ndjson")
+    answers = [json.loads(line) for line in raw.decode().splitlines()]
+    assert len(answers) == 6  # the blank line is skipped, every other line answered
+    for a in answers:
+        conforms(a, "BatchAnswer")
+    assert [a.get("id") for a in answers] == [1, None, None, "no-text", 5, 6]
+    assert [("error" in a) for a in answers] == [False, True, True, True, True, False]
+    assert answers[4]["error"]["code"] == "invalid_option"
+
+
+def test_json_array_batch(server):
+    records = [{"id": i, "text": f"Document number {i} has one sentence in it."} for i in range(3)] + [{"id": 9}]
+    status, _, body = call_json(server + "/v1/clean/batch", json.dumps(records).encode(), "application/json")
+    assert status == 200 and [a["id"] for a in body] == [0, 1, 2, 9] and "error" in body[3]
+    for a in body:
+        conforms(a, "BatchAnswer")
+
+
+def test_json_array_batch_is_capped(tight_server):
+    records = [{"text": "x"}] * 4
+    status, _, body = call_json(tight_server + "/v1/clean/batch", json.dumps(records).encode(), "application/json")
+    assert_error(status, body, 413, "too_many_records")
+
+
+# --- errors and limits ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("body, content_type, status, code", [
+    (b'{"text": "unterminated', "application/json", 400, "bad_json"),
+    (b"[1, 2]", "application/json", 400, "bad_request"),
+    (b'{"text": "a", "html": "<p>b</p>"}', "application/json", 400, "bad_request"),
+    (b'{"text": 5}', "application/json", 400, "bad_request"),
+    (b'{"text": "a", "threshold": NaN}', "application/json", 400, "bad_json"),
+    (b'{"text": "a", "threshold": 1.5}', "application/json", 422, "invalid_option"),
+    (b'{"text": "a", "format": "pdf"}', "application/json", 422, "invalid_option"),
+    (b'{"text": "a", "include_segments": "yes"}', "application/json", 422, "invalid_option"),
+    (b"\x89PNG\r\n\x1a\n" + bytes(3000), "text/plain", 400, "bad_encoding"),
+    (b"caf\xe9 broken \xfa", "text/plain; charset=utf-8", 400, "bad_encoding"),
+    (b"text", "text/plain; charset=no-such-charset", 400, "bad_encoding"),
+    (b"\x89PNG\r\n\x1a\n" + bytes(3000), "text/html", 400, "bad_encoding"),
+    (b"<p>x</p>", "application/pdf", 415, "unsupported_media_type"),
+])
+def test_bad_requests_get_clear_4xx(server, body, content_type, status, code):
+    got, _, answer = call_json(server + "/v1/clean", body, content_type)
+    assert_error(got, answer, status, code)
+
+
+def test_query_options_are_validated(server):
+    got, _, answer = call_json(server + "/v1/clean?threshold=high", b"some text", "text/plain")
+    assert_error(got, answer, 422, "invalid_option")
+
+
+def test_unknown_route_and_method(server):
+    status, _, body = call_json(server + "/v2/nothing")
+    assert_error(status, body, 404, "not_found")
+    status, _, body = call_json(server + "/v1/clean")  # GET
+    assert_error(status, body, 405, "method_not_allowed")
+
+
+def test_body_over_the_limit_is_413_before_reading_it(tight_server):
+    status, _, body = call_json(tight_server + "/v1/clean", b"x" * (65 * 1024), "text/plain")
+    assert_error(status, body, 413, "too_large")
+
+
+def test_fifty_megabyte_body_is_refused_and_the_server_lives(server):
+    # The answer comes before the body is read (from Content-Length), so send a first megabyte and read it.
     host, port = server.removeprefix("http://").split(":")
-    conn = http.client.HTTPConnection(host, int(port), timeout=60)
-    chunk = b"word " * 20_000  # 100 KB
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(b"POST /v1/clean HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+                     b"Content-Length: %d\r\n\r\n" % (50 * 1024 * 1024) + b"a" * (1024 * 1024))
+        answer = sock.recv(65536).decode("latin-1")
+    assert answer.startswith("HTTP/1.1 413") and '"too_large"' in answer
+    assert call(server + "/healthz")[0] == 200
 
-    def body():
-        for _ in range(100):  # 10 MB in total, over the 8 MB limit
-            yield chunk
 
-    try:
-        conn.request("POST", "/v1/clean", body=body(), headers={"Content-Type": "text/plain"}, encode_chunked=True)
-        response = conn.getresponse()
-        assert response.status == 413
-        assert json.loads(response.read())["error"]["code"] == "too_large"
-    except (BrokenPipeError, ConnectionResetError):
-        pass  # the server may close the connection once the limit is hit; what matters is that it lives on
-    finally:
-        conn.close()
-    status, _ = post(server + "/v1/clean", b"A sentence of text.", "text/plain")
+def test_chunked_body_over_the_limit_is_413(tight_server):
+    def chunks():
+        for _ in range(200):
+            yield b"y" * 1024
+
+    req = urllib.request.Request(tight_server + "/v1/clean", data=chunks(), method="POST",
+                                 headers={"Content-Type": "text/plain", "Transfer-Encoding": "chunked"})
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(req, timeout=30)
+    assert err.value.code == 413
+
+
+def test_document_over_its_time_budget_is_422(tight_server):
+    big = ("A paragraph of ordinary prose that goes on for a while, with commas, clauses and full stops. " * 5
+           + "\n") * 120  # ~60 KB: far more than 0.2 s of work
+    status, _, body = call_json(tight_server + "/v1/clean", big.encode(), "text/plain")
+    assert_error(status, body, 422, "time_budget_exceeded")
+    status, _, body = call_json(tight_server + "/v1/clean", b"A short line of text.", "text/plain")
     assert status == 200
+
+
+@pytest.fixture(scope="module")
+def busy_server():
+    """One document at a time, and a request waits at most 10 ms for its turn."""
+    proc, base = _start({"BOILERCUT_MAX_IN_FLIGHT": "1", "BOILERCUT_QUEUE_TIMEOUT": "0.01"})
+    yield base
+    _stop(proc)
+
+
+def test_saturated_worker_answers_503_with_retry_after(busy_server):
+    doc = "\n".join(f"Line {i} of a long scraped page, with words that vary: {i * 7919 % 1000}." for i in range(6000))
+    results: list[tuple[int, dict]] = []
+
+    def send():
+        status, headers, raw = call(busy_server + "/v1/clean", doc.encode(), "text/plain")
+        results.append((status, headers.get("Retry-After")))
+
+    threads = [threading.Thread(target=send) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    statuses = [s for s, _ in results]
+    assert set(statuses) <= {200, 422, 503} and 503 in statuses
+    assert all(retry == "1" for s, retry in results if s == 503)
+
+
+def test_slow_client_does_not_block_others(server):
+    host, port = server.removeprefix("http://").split(":")
+    slow = socket.create_connection((host, int(port)))
+    try:
+        slow.sendall(b"POST /v1/clean HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 100000\r\n\r\n"
+                     b"only a few bytes")
+        started = time.time()
+        for _ in range(3):
+            assert call(server + "/healthz")[0] == 200
+            status, _, _ = call(server + "/v1/clean", b"A line of text.", "text/plain")
+            assert status == 200
+        assert time.time() - started < 30
+    finally:
+        slow.close()
+
+
+# --- operations ----------------------------------------------------------------------------------------------
+
+def test_health_ready_metrics(server):
+    status, _, body = call_json(server + "/healthz")
+    assert status == 200 and body == {"status": "ok"}
+    status, _, body = call_json(server + "/readyz")
+    assert body["models"]["text"]["name"] == "boilercut-text"
+    assert status == (200 if HAS_HTML_MODEL else 503)
+    call(server + "/v1/clean", b"Some text to count.", "text/plain")
+    status, headers, raw = call(server + "/metrics")
+    text = raw.decode()
+    assert status == 200 and headers["Content-Type"].startswith("text/plain")
+    for name in ("boilercut_http_requests_total", "boilercut_http_request_duration_seconds_bucket",
+                 "boilercut_documents_total", "boilercut_document_bytes_total", "boilercut_segments_total",
+                 "boilercut_errors_total"):
+        assert name in text
+    assert 'route="/v1/clean"' in text
+
+
+def test_openapi_and_docs_page(server):
+    status, _, body = call_json(server + "/openapi.json")
+    assert status == 200 and body["openapi"].startswith("3.1")
+    assert {"/v1/clean", "/v1/clean/batch", "/healthz", "/readyz", "/metrics"} <= set(body["paths"])
+    for name in spec()["components"]["schemas"]:
+        jsonschema.Draft202012Validator.check_schema(spec()["components"]["schemas"][name])
+    status, headers, raw = call(server + "/docs")
+    assert status == 200 and headers["Content-Type"].startswith("text/html") and b"/openapi.json" in raw
+
+
+def test_sigterm_finishes_gracefully():
+    proc, base = _start({})
+    assert call(base + "/healthz")[0] == 200
+    assert _stop(proc) == 0

@@ -1,0 +1,79 @@
+"""Service settings: defaults, overridden by `BOILERCUT_*` environment variables, overridden by flags.
+
+One table (`SETTINGS`) is the single source of the names, types, defaults and
+descriptions; the README's configuration table is generated from the same text.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "0.0.0.0"
+    port: int = 8080
+    workers: int = 2
+    threads: int = 8
+    timeout: int = 60
+    graceful_timeout: int = 30
+    max_requests: int = 2000
+    max_body_bytes: int = 8 * 1024 * 1024
+    max_batch_records: int = 100
+    max_batch_bytes: int = 64 * 1024 * 1024
+    doc_time_budget: float = 10.0
+    max_in_flight: int = 2
+    queue_timeout: float = 5.0
+    log_level: str = "info"
+
+    def __post_init__(self) -> None:
+        for name in ("port", "workers", "threads", "timeout", "max_body_bytes", "max_batch_records",
+                     "max_batch_bytes", "max_in_flight"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1")
+        if self.doc_time_budget <= 0 or self.queue_timeout < 0:
+            raise ValueError("doc_time_budget must be positive and queue_timeout not negative")
+        if self.log_level.lower() not in ("debug", "info", "warning", "error"):
+            raise ValueError("log_level must be debug, info, warning or error")
+
+
+DESCRIPTIONS = {
+    "host": "interface to listen on",
+    "port": "TCP port",
+    "workers": "worker processes (each holds one copy of the models, ~150 MB)",
+    "threads": "threads per worker",
+    "timeout": "seconds a worker may spend on one request before it is restarted",
+    "graceful_timeout": "seconds to finish in-flight requests after SIGTERM",
+    "max_requests": "requests after which a worker is recycled (0 = never; jittered by 10%)",
+    "max_body_bytes": "largest request body for /v1/clean (413 above)",
+    "max_batch_records": "most records in a JSON-array batch (413 above; NDJSON batches are streamed, unbounded)",
+    "max_batch_bytes": "largest NDJSON batch body",
+    "doc_time_budget": "seconds one document may take (422 above)",
+    "max_in_flight": "documents one worker cleans at once (the work is CPU-bound: more threads only queue)",
+    "queue_timeout": "seconds a request waits for a free slot before 503 with Retry-After",
+    "log_level": "debug, info, warning or error",
+}
+
+
+def env_name(field_name: str) -> str:
+    return "BOILERCUT_" + field_name.upper()
+
+
+def from_env(environ: Mapping[str, str] | None = None, **overrides) -> Settings:
+    """Defaults ← `BOILERCUT_*` variables ← explicit overrides (flags; None means "not given")."""
+    environ = os.environ if environ is None else environ
+    values = {}
+    for f in fields(Settings):
+        raw = environ.get(env_name(f.name))
+        if raw is not None and raw.strip():
+            values[f.name] = _parse(f.name, raw.strip(), type(f.default))
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Settings(**values)
+
+
+def _parse(name: str, raw: str, kind: type):
+    try:
+        return kind(raw)
+    except ValueError:
+        raise ValueError(f"{env_name(name)}={raw!r} is not a valid {kind.__name__}") from None

@@ -1,0 +1,80 @@
+"""Structured JSON logs with a request id, and Prometheus metrics.
+
+Under gunicorn every worker is a process, so metrics use prometheus-client's
+multiprocess mode (`PROMETHEUS_MULTIPROC_DIR`, set by `service.server` before
+the workers fork); a single-process server (tests, `flask run`) uses the
+default registry.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import time
+import uuid
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
+
+_REQUEST_ID = re.compile(r"^[\w.:@/+=-]{1,128}$")
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+
+REQUESTS = Counter("boilercut_http_requests_total", "HTTP requests", ["route", "method", "status"])
+LATENCY = Histogram("boilercut_http_request_duration_seconds", "HTTP request latency", ["route"],
+                    buckets=LATENCY_BUCKETS)
+DOCUMENTS = Counter("boilercut_documents_total", "documents cleaned", ["input", "outcome"])
+DOC_BYTES = Counter("boilercut_document_bytes_total", "bytes of documents received", ["input"])
+SEGMENTS = Counter("boilercut_segments_total", "segments scored", ["label"])
+ERRORS = Counter("boilercut_errors_total", "error answers and per-record errors", ["code"])
+DOC_LATENCY = Histogram("boilercut_document_duration_seconds", "time to clean one document", ["input"],
+                        buckets=LATENCY_BUCKETS)
+
+
+def request_id(header_value: str | None) -> str:
+    """The caller's X-Request-ID when it is a sane token, else a fresh one."""
+    if header_value and _REQUEST_ID.match(header_value):
+        return header_value
+    return uuid.uuid4().hex
+
+
+def metrics_text() -> tuple[bytes, str]:
+    """The exposition text of all workers' metrics (or this process's, without multiprocess mode)."""
+    from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY
+
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        return generate_latest(registry), CONTENT_TYPE_LATEST
+    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
+
+
+def record_result(input_kind: str, result, seconds: float) -> None:
+    DOCUMENTS.labels(input_kind, "ok").inc()
+    DOC_LATENCY.labels(input_kind).observe(seconds)
+    kept = sum(1 for s in result.segments if s.label.value == "article")
+    if result.segments:
+        SEGMENTS.labels("article").inc(kept)
+        SEGMENTS.labels("boilerplate").inc(len(result.segments) - kept)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, and any `extra` fields."""
+
+    _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+
+    def format(self, record: logging.LogRecord) -> str:
+        out = {"ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
+               "level": record.levelname.lower(), "logger": record.name, "msg": record.getMessage()}
+        out.update({k: v for k, v in vars(record).items() if k not in self._STANDARD})
+        if record.exc_info:
+            out["exc"] = self.formatException(record.exc_info)
+        return json.dumps(out, default=str)
+
+
+def configure_logging(level: str) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger("boilercut")
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    root.propagate = False

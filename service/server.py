@@ -1,0 +1,71 @@
+"""`boilercut serve`: gunicorn with threaded workers, recycling, graceful shutdown and JSON logs.
+
+The app (and both models) is built once in the master before forking, so
+workers share the model arrays copy-on-write and start instantly. Metrics of
+all workers are aggregated through prometheus-client's multiprocess directory.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+
+from gunicorn.app.base import BaseApplication
+
+from .config import Settings
+
+
+class _Server(BaseApplication):
+    def __init__(self, app, options: dict):
+        self.application, self.options = app, options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        return self.application
+
+
+def _child_exit(server, worker) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def gunicorn_options(settings: Settings) -> dict:
+    return {
+        "bind": f"{settings.host}:{settings.port}",
+        "workers": settings.workers,
+        "worker_class": "gthread",
+        "threads": settings.threads,
+        "timeout": settings.timeout,
+        "graceful_timeout": settings.graceful_timeout,
+        "max_requests": settings.max_requests,
+        "max_requests_jitter": settings.max_requests // 10,
+        "preload_app": True,
+        "control_socket_disable": True,  # no admin socket: nothing to write in a read-only container
+        "accesslog": None,  # the app logs every request as JSON with its request id
+        "loglevel": settings.log_level,
+        "child_exit": _child_exit,
+        "logconfig_dict": {"version": 1, "disable_existing_loggers": False,
+                           "formatters": {"json": {"()": "service.observability.JsonFormatter"}},
+                           "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+                           "loggers": {"gunicorn.error": {"handlers": ["console"], "level": settings.log_level.upper(),
+                                                          "propagate": False}}},
+    }
+
+
+def run(settings: Settings) -> None:
+    metrics_dir = tempfile.mkdtemp(prefix="boilercut-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir  # before prometheus-client creates any metric file
+    try:
+        from . import create_app
+        from .observability import configure_logging  # metrics are created on import: after the env var
+
+        configure_logging(settings.log_level)
+
+        _Server(create_app(settings), gunicorn_options(settings)).run()
+    finally:
+        shutil.rmtree(metrics_dir, ignore_errors=True)
