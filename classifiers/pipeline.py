@@ -57,12 +57,17 @@ def analyse(text: str) -> tuple[list[Segment], DocumentFeatures]:
 def analyse_html(html: str, keep_links: bool = False) -> tuple[HtmlPage, DocumentFeatures]:
     """The model-independent stages for HTML: DOM segments, text features plus DOM features."""
     page = segment_html(html, keep_links=keep_links)
+    return page, page_features(page)
+
+
+def page_features(page: HtmlPage) -> DocumentFeatures:
+    """Text features of the page's segments plus their DOM features."""
     texts = [s.text for s in page.segments]
     lang = language.detect(language.document_sample(texts))
     doc = featurize(texts, lang)
     prose = (doc.n_words >= _PROSE_MIN_WORDS) & (doc.matrix[:, _STOP_COL] >= 0.15)
     matrix = np.hstack([doc.matrix, html_features(page, doc, prose)])
-    return page, dataclasses.replace(doc, matrix=matrix, attrs=TokenTable.from_token_lists(page.blocks.attr_tokens))
+    return dataclasses.replace(doc, matrix=matrix, attrs=TokenTable.from_token_lists(page.blocks.attr_tokens))
 
 
 def _check_options(threshold: float | None, fmt: str) -> None:

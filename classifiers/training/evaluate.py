@@ -23,7 +23,7 @@ def _mean(values: list[float]) -> float | None:
 def evaluate(rows: list[DocRows], scores: list[np.ndarray], threshold: float) -> dict:
     groups: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     lines: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(4, dtype=np.int64))  # tp fp fn tn (content)
-    contaminated = _ContaminationTally()
+    tallies = {"contaminated": _ContaminationTally(), "html-contaminated": _ContaminationTally()}
     for r, s in zip(rows, scores):
         keep = s >= threshold
         article = "\n\n".join(t for t, k in zip(r.texts, keep) if k)
@@ -37,8 +37,8 @@ def evaluate(rows: list[DocRows], scores: list[np.ndarray], threshold: float) ->
             if r.doc.article.strip():
                 groups[key]["word_f1"].append(word_f1(article, r.doc.article))
                 groups[key]["shingle_f1"].append(shingle_f1(article, r.doc.article))
-        if r.doc.dataset == "contaminated":
-            contaminated.add(r, pred_lines)
+        if r.doc.dataset in tallies:
+            tallies[r.doc.dataset].add(r, pred_lines)
     report: dict = {"threshold": threshold, "groups": {}}
     for key in sorted(lines):
         tp, fp, fn, tn = (int(v) for v in lines[key])
@@ -49,8 +49,9 @@ def evaluate(rows: list[DocRows], scores: list[np.ndarray], threshold: float) ->
             "content_lines": prf(tp, fp, fn),
             "removed_lines": prf(tn, fn, fp),
         }
-    if contaminated.docs:
-        report["contaminated"] = contaminated.summary()
+    for name, tally in tallies.items():
+        if tally.docs:
+            report[name] = tally.summary()
     return report
 
 
@@ -101,12 +102,20 @@ def format_table(report: dict) -> str:
         wf = f"{g['word_f1']:.4f}" if g["word_f1"] is not None else "-"
         sf = f"{g['shingle_f1']:.4f}" if g["shingle_f1"] is not None else "-"
         out.append(f"{key:38} {g['docs']:>5} {wf:>8} {sf:>9} {cl['precision']:>7.3f} {cl['recall']:>7.3f} {cl['f1']:>7.3f}")
-    c = report.get("contaminated")
+    for name in ("contaminated", "html-contaminated"):
+        if report.get(name):
+            out += _contamination_lines(name, report[name])
+    return "\n".join(out)
+
+
+def _contamination_lines(name: str, c: dict) -> list[str]:
+    out = []
     if c:
-        out.append("contaminated set: share of inserted lines dropped by kind")
+        out.append(f"{name} set: share of inserted lines dropped by kind")
         out += [f"  {k:20} {v:.3f}" for k, v in c["inserted_lines_dropped"].items()]
         out.append("  blocks removed completely:")
         out += [f"  {k:30} {v:.3f}" for k, v in c["blocks_removed_completely"].items()]
+        whole = c["controls_returned_whole"]
         out.append(f"  host lines kept {c['host_lines_kept']:.4f}; negative controls returned whole "
-                   f"{c['controls_returned_whole']:.4f}")
-    return "\n".join(out)
+                   + (f"{whole:.4f}" if whole is not None else "- (none in this set)"))
+    return out

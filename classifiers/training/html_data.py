@@ -14,7 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..pipeline import analyse_html
+from ..pipeline import analyse_html, page_features
+from ..segment_html import segment_html
+from . import html_augment
 from .data import LabeledDoc, _read, default_data_dir, domain_of
 from .metrics import tokens, word_f1
 from .rows import DocRows
@@ -68,16 +70,58 @@ def token_cover(segment_texts: list[str], article: str) -> np.ndarray:
     return hits / np.maximum(n_tokens, 1)
 
 
+def _labels(texts: list[str], article: str) -> np.ndarray:
+    if not article:
+        return np.zeros(len(texts), np.int8)
+    return (token_cover(texts, article) >= LABEL_MIN_COVER).astype(np.int8)
+
+
 def prepare_html(doc: LabeledDoc) -> DocRows:
     """Segment and featurize one page exactly as at run time, then label its segments."""
     page, features = analyse_html(doc.extra["html"])
     texts = [s.text for s in page.segments]
-    labels = (token_cover(texts, doc.article) >= LABEL_MIN_COVER).astype(np.int8) if doc.article else \
-        np.zeros(len(texts), np.int8)
+    labels = _labels(texts, doc.article)
     kept = "\n\n".join(t for t, y in zip(texts, labels) if y)
     ceiling = word_f1(kept, doc.article) if doc.article.strip() else None
     # The page text has one segment per line, so line labels are segment labels.
-    labeled = dataclasses.replace(doc, text=page.text, line_labels=labels, ceiling_f1=ceiling, extra={})
+    blocks = html_augment.donor_blocks(doc.id, doc.domain, page, labels)
+    labeled = dataclasses.replace(doc, text=page.text, line_labels=labels, ceiling_f1=ceiling,
+                                  extra={"donor_blocks": blocks})
+    return _rows(labeled, page, features, labels)
+
+
+def _rows(doc: LabeledDoc, page, features, labels: np.ndarray) -> DocRows:
+    texts = [s.text for s in page.segments]
     starts = np.fromiter((s.start for s in page.segments), dtype=np.int64, count=len(texts))
     ends = np.fromiter((s.end for s in page.segments), dtype=np.int64, count=len(texts))
-    return DocRows(labeled, features, texts, starts, ends, labels)
+    return DocRows(doc, features, texts, starts, ends, labels)
+
+
+def contamination_tasks(docs: list[LabeledDoc], rows: list[DocRows]) -> list[tuple]:
+    """One contaminated variant per article page whose labels reproduce its article well."""
+    pool: dict[str, list] = {}
+    for r in rows:
+        for block in r.doc.extra.get("donor_blocks", ()):
+            pool.setdefault(block.kind, []).append(block)
+    tasks = []
+    for doc, r in zip(docs, rows):
+        if doc.page_type != "article" or not r.doc.trainable:
+            continue
+        choice = html_augment.choose_insertion(doc.id, doc.domain, r.y, r.texts, pool, variant=0)
+        if choice is not None:
+            tasks.append((doc, r.y, r.doc.ceiling_f1, *choice))
+    return tasks
+
+
+def prepare_contaminated(task: tuple) -> DocRows:
+    """Re-segment the host page, splice the donor block in, featurize, label the inserted segments 0."""
+    doc, host_labels, ceiling, block, at, position = task
+    page = segment_html(doc.extra["html"])
+    spliced = html_augment.splice(page, block, at)
+    labels = np.concatenate([host_labels[:at], np.zeros(len(block.texts), np.int8), host_labels[at:]])
+    info = {"start_line": at, "end_line": at + len(block.texts), "kind": block.kind, "position": position,
+            "donors": [block.donor_id]}
+    labeled = dataclasses.replace(doc, id=f"{doc.id}#leak", dataset="html-contaminated", text=spliced.text,
+                                  line_labels=labels, ceiling_f1=ceiling, blocks=(info,), donor_ids=(block.donor_id,),
+                                  extra={})
+    return _rows(labeled, spliced, page_features(spliced), labels)

@@ -1,6 +1,7 @@
 """`boilercut train` and `boilercut evaluate`: reproducible training and grouped cross-validation."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import platform
@@ -16,7 +17,7 @@ from . import card
 from .data import TEXT_FILES, default_data_dir, load_docs
 from .evaluate import evaluate, format_table
 from .fit import cross_validate, fit_calibration, fit_two_stage
-from .html_data import HTML_FILE, load_html_docs, prepare_html
+from .html_data import HTML_FILE, contamination_tasks, load_html_docs, prepare_contaminated, prepare_html
 from .rows import DocRows, prepare, prepare_all
 
 MODES = ("text", "html")
@@ -48,7 +49,12 @@ def load_rows(data_dir: Path, workers: int, max_docs: int | None, progress: bool
     docs = load_docs(data_dir) if mode == "text" else load_html_docs(data_dir)
     if max_docs:
         docs = docs[:: max(1, len(docs) // max_docs)][:max_docs]
-    return prepare_all(docs, workers=workers, progress=progress, prepare_one=prepare if mode == "text" else prepare_html)
+    if mode == "text":
+        return prepare_all(docs, workers=workers, progress=progress, prepare_one=prepare)
+    rows = prepare_all(docs, workers=workers, progress=progress, prepare_one=prepare_html)
+    tasks = contamination_tasks(docs, rows)  # pages with foreign blocks leaked into their article container
+    rows = [dataclasses.replace(r, doc=dataclasses.replace(r.doc, extra={})) for r in rows]
+    return rows + prepare_all(tasks, workers=workers, progress=progress, prepare_one=prepare_contaminated)
 
 
 def _modes(mode: str) -> tuple[str, ...]:
