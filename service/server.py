@@ -60,6 +60,7 @@ def gunicorn_options(settings: Settings) -> dict:
 def run(settings: Settings) -> None:
     metrics_dir = tempfile.mkdtemp(prefix="boilercut-metrics-")
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir  # before prometheus-client creates any metric file
+    master = os.getpid()
     try:
         from . import create_app
         from .observability import configure_logging  # metrics are created on import: after the env var
@@ -68,4 +69,7 @@ def run(settings: Settings) -> None:
 
         _Server(create_app(settings), gunicorn_options(settings)).run()
     finally:
-        shutil.rmtree(metrics_dir, ignore_errors=True)
+        # Workers leave through sys.exit() and pass through here too: only the master may clean up,
+        # or a recycled worker would delete the directory the others (and its successor) write to.
+        if os.getpid() == master:
+            shutil.rmtree(metrics_dir, ignore_errors=True)

@@ -323,6 +323,7 @@ def test_health_ready_metrics(server):
     assert body["models"]["text"]["name"] == "boilercut-text"
     assert status == (200 if HAS_HTML_MODEL else 503)
     call(server + "/v1/clean", b"Some text to count.", "text/plain")
+    call(server + "/v1/clean", b"Some text to count.", "application/pdf")  # an error, to be counted
     status, headers, raw = call(server + "/metrics")
     text = raw.decode()
     assert status == 200 and headers["Content-Type"].startswith("text/plain")
@@ -330,7 +331,7 @@ def test_health_ready_metrics(server):
                  "boilercut_documents_total", "boilercut_document_bytes_total", "boilercut_segments_total",
                  "boilercut_errors_total"):
         assert name in text
-    assert 'route="/v1/clean"' in text
+    assert 'route="/v1/clean"' in text and 'boilercut_errors_total{code="unsupported_media_type"}' in text
 
 
 def test_openapi_and_docs_page(server):
@@ -347,3 +348,15 @@ def test_sigterm_finishes_gracefully():
     proc, base = _start({})
     assert call(base + "/healthz")[0] == 200
     assert _stop(proc) == 0
+
+
+def test_recycled_workers_keep_serving_and_counting():
+    proc, base = _start({"BOILERCUT_MAX_REQUESTS": "5"})  # a fresh worker every ~5 requests
+    try:
+        for _ in range(30):
+            status, _, _ = call(base + "/v1/clean", b"One short line of text to clean.", "text/plain")
+            assert status == 200
+        status, _, raw = call(base + "/metrics")
+        assert status == 200 and b'boilercut_documents_total{input="text",outcome="ok"}' in raw
+    finally:
+        _stop(proc)
