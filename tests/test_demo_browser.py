@@ -325,12 +325,12 @@ def test_api_error_is_shown_and_the_page_keeps_working(demo):
     page.evaluate("() => { const t = document.getElementById('threshold'); t.max = '5'; t.value = '5'; }")
     with page.expect_response("**/v1/clean") as resp:
         page.click("#clean")
-    assert resp.value.status == 400
+    assert resp.value.status == 422
     demo.idle()
     error = page.locator("#error")
     error.wait_for(state="visible")
     message = error.text_content()
-    assert "400" in message and "bad_threshold" in message and "[0, 1]" in message
+    assert "422" in message and "invalid_option" in message and "[0, 1]" in message
     assert page.is_hidden("#results")
     assert page.get_attribute("#error", "role") == "alert"
 
