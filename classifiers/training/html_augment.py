@@ -53,6 +53,8 @@ def donor_blocks(doc_id: str, domain: str, page: HtmlPage, labels: np.ndarray) -
     texts = [s.text for s in page.segments]
     n = len(texts)
     out: list[DonorBlock] = []
+    if n == 0:
+        return out
     short = np.array([len(t) <= FACT_MAX_CHARS for t in texts], dtype=bool)
     structured = np.array([any(ch.isdigit() for ch in t) or ":" in t for t in texts], dtype=bool)
     i = 0
