@@ -117,8 +117,8 @@ class _Frame:
 
 
 def _names_of(el) -> str:
-    attrs = el.attrib
-    return f"{attrs.get('class', '')} {attrs.get('id', '')} {attrs.get('role', '')} {attrs.get('itemprop', '')}"
+    get = el.get
+    return f"{get('class', '')} {get('id', '')} {get('role', '')} {get('itemprop', '')}"
 
 
 def _classify_names(names: str) -> tuple[int, tuple[str, ...]]:
@@ -135,11 +135,10 @@ def _classify_names(names: str) -> tuple[int, tuple[str, ...]]:
     return bits, tuple(_ATTR_TOKEN.findall(names.lower()))
 
 
-def _is_hidden(el) -> bool:
-    attrs = el.attrib
-    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+def _is_hidden(el, keys: list[str]) -> bool:
+    if "hidden" in keys or ("aria-hidden" in keys and el.get("aria-hidden") == "true"):
         return True
-    style = attrs.get("style")
+    style = el.get("style") if "style" in keys else None
     return bool(style) and ("none" in style or "hidden" in style) and bool(_HIDDEN_STYLE.search(style))
 
 
@@ -255,16 +254,16 @@ class _Walker:
                 if event == "end":
                     self.add_text(el.tail, frames[-1])
                 continue
-            tag = tag.lower()
             if event == "start":
                 skip = tag in _SKIP and not (tag == "noscript" and self.include_noscript)
-                if el.attrib:
+                keys = el.keys()  # a plain list: cheaper than the attrib proxy
+                if keys:
                     names = _names_of(el)
                     cached = self.names_cache.get(names)
                     if cached is None:
                         cached = self.names_cache[names] = _classify_names(names)
                     bits, tokens = cached
-                    if _is_hidden(el):
+                    if _is_hidden(el, keys):
                         bits |= ATTR_HIDDEN
                 else:
                     bits, tokens = 0, ()
