@@ -63,7 +63,8 @@ def test_train_writes_a_loadable_model_with_card(tmp_path):
     assert result.segments and result.model["version"] == train.MODEL_VERSION
     html_model = load_model(html_path)
     assert html_model.mode == "html" and html_model.name == "boilercut-html"
-    assert json.loads(html_path.read_text())["training"]["documents"] == {"html": 16}
+    documents = json.loads(html_path.read_text())["training"]["documents"]
+    assert documents["html"] == 16 and documents["html-contaminated"] >= 1  # leaked-block variants of articles
     assert "DOM" in (tmp_path / "model" / "boilercut-html.md").read_text()
     page = clean(html="<body><p>" + "</p><p>".join(doc.article_lines) + "</p></body>", model=html_model)
     assert page.segments and page.segments[0].path
@@ -81,8 +82,10 @@ def test_evaluate_writes_a_report(tmp_path):
     assert 0.0 <= report["text"]["groups"]["text-blocks"]["word_f1"] <= 1.0
     assert saved["text"]["contaminated"]["controls_returned_whole"] is not None
     assert saved["html"]["groups"]["html"]["docs"] == 16
+    assert saved["html"]["html-contaminated"]["inserted_lines_dropped"]["all"] is not None
     held_out = [json.loads(line) for line in predictions.with_suffix(".html.jsonl").read_text().splitlines()]
-    assert len(held_out) == 16 and all(set(r) == {"id", "dataset", "article"} for r in held_out)
+    assert sum(r["dataset"] == "html" for r in held_out) == 16
+    assert all(set(r) == {"id", "dataset", "article"} for r in held_out)
 
 
 SHARED = data.default_data_dir()
