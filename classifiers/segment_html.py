@@ -170,7 +170,7 @@ class _Walker:
         self.cell_from = 0
         self.names_cache: dict[str, tuple[int, tuple[str, ...]]] = {}  # class strings repeat a lot on a page
 
-    def add_text(self, text: str | None, frame: _Frame) -> None:
+    def add_text(self, text: str | None) -> None:
         if not text:
             return
         self.pieces.append(text)
@@ -252,7 +252,7 @@ class _Walker:
             tag = el.tag
             if not isinstance(tag, str):  # comments, processing instructions, entities
                 if event == "end":
-                    self.add_text(el.tail, frames[-1])
+                    self.add_text(el.tail)
                 continue
             if event == "start":
                 skip = tag in _SKIP and not (tag == "noscript" and self.include_noscript)
@@ -289,11 +289,11 @@ class _Walker:
                     self.n_links += 1
                     if self.keep_links:
                         self.md_pieces.append("[")
-                self.add_text(el.text, frame)
+                self.add_text(el.text)
             else:
                 frame = frames.pop()
                 if frame.eid == -1:  # a skipped element: only its tail is visible
-                    self.add_text(el.tail, frames[-1])
+                    self.add_text(el.tail)
                     continue
                 if tag == "a":
                     self.link_depth -= 1
@@ -306,7 +306,7 @@ class _Walker:
                     frames.pop()
                 elif tag in _CELL:
                     self._end_cell()
-                self.add_text(el.tail, frames[-1])
+                self.add_text(el.tail)
         self.flush(frames)
 
     # Table cells: a row's cells form one segment ("a | b | c"); the cell texts are kept for markdown.
