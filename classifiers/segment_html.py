@@ -54,10 +54,9 @@ ATTR_HIDDEN = 1 << 29
 _NEGATIVE = re.compile(
     r"nav|menu|footer|sidebar|side-bar|widget|related|share|social|breadcrumb|promo|advert|\bads?\b|sponsor|"
     r"cookie|consent|subscribe|newsletter|signup|banner|popup|modal|disclaimer|pagination|pager|toolbar|"
-    r"masthead|header|byline|author|meta|tags?\b|recommend|trending|popular|more-|outbrain|taboola|teaser",
-    re.IGNORECASE)
-_POSITIVE = re.compile(r"article|content|post|entry|story|main|body|text|prose|blog|hentry|instapaper", re.IGNORECASE)
-_COMMENT = re.compile(r"comment|reply|replies|discuss|disqus|review", re.IGNORECASE)
+    r"masthead|header|byline|author|meta|tags?\b|recommend|trending|popular|more-|outbrain|taboola|teaser")
+_POSITIVE = re.compile(r"article|content|post|entry|story|main|body|text|prose|blog|hentry|instapaper")
+_COMMENT = re.compile(r"comment|reply|replies|discuss|disqus|review")  # all three match lower-cased names
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _ATTR_TOKEN = re.compile(r"[a-z]{2,}")
 _SPACES = re.compile(r"\s+")
@@ -125,6 +124,7 @@ def _classify_names(names: str) -> tuple[int, tuple[str, ...]]:
     """Cue bits and tokens of an element's class/id/role/itemprop values."""
     if not names.strip():
         return 0, ()
+    names = names.lower()
     bits = 0
     if _NEGATIVE.search(names):
         bits |= ATTR_NEGATIVE
@@ -132,7 +132,7 @@ def _classify_names(names: str) -> tuple[int, tuple[str, ...]]:
         bits |= ATTR_POSITIVE
     if _COMMENT.search(names):
         bits |= ATTR_COMMENT
-    return bits, tuple(_ATTR_TOKEN.findall(names.lower()))
+    return bits, tuple(_ATTR_TOKEN.findall(names))
 
 
 def _is_hidden(el, keys: list[str]) -> bool:
