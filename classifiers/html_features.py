@@ -34,6 +34,9 @@ HTML_FEATURE_NAMES: tuple[str, ...] = (
        "siblings_prose_share", "same_block_log", "parent_prose_share", "block_prose_share",
        "container_share_1", "container_share_2", "container_share_3", "container_share_4",
        "in_main_container", "main_container_share", "main_container_log_segments",
+       "signature_log_count", "signature_mean_words", "signature_prose_share", "signature_link_density",
+       "signature_span", "declared_article", "declared_product", "declared_discussion", "declared_list",
+       "declared_docs", "doc_share_in_li", "doc_share_in_table", "doc_log_headings", "doc_share_in_form",
        "doc_link_density", "doc_has_article_tag", "article_tag_prose_share", "in_article_tag_main",
        "body_share", "doc_has_body", "title_overlap", "title_line", "after_title", "doc_prose_in_main_share")
     + tuple(f"{name}@{k:+d}" for k in _OFFSETS for name in _NEIGHBOURED)
@@ -97,6 +100,45 @@ def _container_features(chains: list[tuple[int, ...]], prose_words: np.ndarray) 
     return out
 
 
+def _signature_features(signatures: list[str], words: np.ndarray, prose: np.ndarray,
+                        link_density: np.ndarray) -> dict[str, np.ndarray]:
+    """Segments made by one repeated template: how many, how wordy, how linked, how spread out."""
+    n = len(signatures)
+    _, inverse, counts = np.unique(np.asarray(signatures, dtype=object), return_inverse=True, return_counts=True)
+    idx = np.arange(n)
+    first = np.full(len(counts), n)
+    last = np.full(len(counts), -1)
+    np.minimum.at(first, inverse, idx)
+    np.maximum.at(last, inverse, idx)
+    return {
+        "signature_log_count": np.log1p(counts[inverse]),
+        "signature_mean_words": np.log1p(_group_mean(words, inverse)),
+        "signature_prose_share": _group_mean(prose.astype(np.float64), inverse),
+        "signature_link_density": _group_mean(link_density, inverse),
+        "signature_span": (last - first)[inverse] / max(n - 1, 1),
+    }
+
+
+# What the site declares the page to be (JSON-LD @type, og:type): the page-type hint that rs-trafilatura
+# shows matters, since forums, products and listings put their content in different places.
+_DECLARED = {
+    "declared_article": {"article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
+                         "opinionnewsarticle", "scholarlyarticle", "socialmediaposting", "liveblogposting"},
+    "declared_product": {"product", "offer", "aggregateoffer", "productgroup", "individualproduct"},
+    "declared_discussion": {"discussionforumposting", "qapage", "question", "answer", "comment"},
+    "declared_list": {"itemlist", "collectionpage", "searchresultspage", "offercatalog", "listitem"},
+    "declared_docs": {"techarticle", "apireference", "howto", "faqpage", "softwaresourcecode"},
+}
+_OG_TYPES = {"article": "declared_article", "product": "declared_product", "og:product": "declared_product"}
+
+
+def _declared_type(page: HtmlPage, n: int) -> dict[str, np.ndarray]:
+    out = {name: np.full(n, float(bool(page.schema_types & types))) for name, types in _DECLARED.items()}
+    if page.og_type in _OG_TYPES:
+        out[_OG_TYPES[page.og_type]][:] = 1.0
+    return out
+
+
 def html_features(page: HtmlPage, doc: DocumentFeatures, prose: np.ndarray) -> np.ndarray:
     """n × len(HTML_FEATURE_NAMES) float32; `prose` marks the segments that read as running text."""
     b = page.blocks
@@ -138,6 +180,12 @@ def html_features(page: HtmlPage, doc: DocumentFeatures, prose: np.ndarray) -> n
     c["parent_prose_share"] = _group_share(prose_words, parent)
     c["block_prose_share"] = _group_share(prose_words, block)
     c.update(_container_features(b.chains, prose_words))
+    c.update(_signature_features(b.signatures, words, prose, c["link_density"]))
+    c.update(_declared_type(page, n))
+    c["doc_share_in_li"] = np.full(n, c["in_li"].mean())
+    c["doc_share_in_table"] = np.full(n, c["in_table"].mean())
+    c["doc_log_headings"] = np.full(n, np.log1p(c["tag_heading"].sum()))
+    c["doc_share_in_form"] = np.full(n, c["in_form"].mean())
     c["doc_link_density"] = np.full(n, link_chars.sum() / max(chars.sum(), 1.0))
     in_article = c["in_article"]
     c["doc_has_article_tag"] = np.full(n, float(in_article.any()))

@@ -83,6 +83,7 @@ class BlockTable:
     chains: list[tuple[int, ...]] = field(default_factory=list)  # block ancestors, outermost first (capped)
     attr_tokens: list[tuple[str, ...]] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
+    signatures: list[str] = field(default_factory=list)  # tags and classes of the last 3 elements, no positions
     heading_level: list[int] = field(default_factory=list)  # 1-6, 0 = not a heading
     list_kind: list[str] = field(default_factory=list)  # "ul", "ol" or "" for list items
     cells: list[tuple[str, ...]] = field(default_factory=list)  # table rows: cell texts
@@ -96,6 +97,8 @@ class HtmlPage:
     blocks: BlockTable
     title: str = ""
     og_title: str = ""
+    og_type: str = ""
+    schema_types: frozenset[str] = frozenset()  # JSON-LD @type values, lower-cased
     description: str = ""
     article_body: str = ""  # JSON-LD articleBody, when the page declares one
     warnings: list[str] = field(default_factory=list)
@@ -162,6 +165,7 @@ class _Walker:
         self.jsonld: list[str] = []
         self.title = ""
         self.og_title = ""
+        self.og_type = ""
         self.description = ""
         self.cell_from = 0
         self.names_cache: dict[str, tuple[int, tuple[str, ...]]] = {}  # class strings repeat a lot on a page
@@ -213,6 +217,8 @@ class _Walker:
                     break
         t.attr_tokens.append(tuple(dict.fromkeys(tokens)))
         t.paths.append(" > ".join(_path_step(*f.path) for f in frames[-4:] if f.path))
+        # Repeated templates (product grids, listings, menus, comment threads) share a signature.
+        t.signatures.append(" ".join(f"{f.path[0]}.{f.path[1]}" for f in frames[-3:] if f.path))
         t.heading_level.append(int(block.tag[1]) if block.tag in HEADING_TAGS else 0)
         if block.tag == "li":
             outer = next((f.tag for f in reversed(frames[:-1]) if f.tag in ("ul", "ol", "menu")), "ul")
@@ -230,6 +236,8 @@ class _Walker:
             prop = (el.get("property") or el.get("name") or "").lower()
             if prop == "og:title" and not self.og_title:
                 self.og_title = _SPACES.sub(" ", el.get("content") or "").strip()
+            elif prop == "og:type" and not self.og_type:
+                self.og_type = (el.get("content") or "").strip().lower()
             elif prop in ("description", "og:description") and not self.description:
                 self.description = _SPACES.sub(" ", el.get("content") or "").strip()
         elif tag == "script" and "ld+json" in (el.get("type") or "").lower() and el.text:
@@ -322,9 +330,11 @@ class _Walker:
             self.head_element(tag, el)
 
 
-def _article_body(scripts: list[str]) -> str:
-    """The longest `articleBody`/`text` string anywhere in the page's JSON-LD (iterative, bounded)."""
+def _json_ld(scripts: list[str]) -> tuple[str, frozenset[str]]:
+    """The longest `articleBody`/`text` string anywhere in the page's JSON-LD, and every `@type` it
+    declares (lower-cased): what the site says the page is. Iterative, so no nesting can overflow."""
     best = ""
+    types: set[str] = set()
     for raw in scripts:
         try:
             stack = [json.loads(raw)]
@@ -336,11 +346,14 @@ def _article_body(scripts: list[str]) -> str:
                 for key, value in item.items():
                     if key in ("articleBody", "text") and isinstance(value, str) and len(value) > len(best):
                         best = value
+                    elif key == "@type":
+                        types.update(t.lower() for t in (value if isinstance(value, list) else [value])
+                                     if isinstance(t, str))
                     elif isinstance(value, (dict, list)):
                         stack.append(value)
             elif isinstance(item, list):
                 stack.extend(item)
-    return best
+    return best, frozenset(types)
 
 
 def _parse(html: str):
@@ -361,6 +374,7 @@ def segment_html(html: str, keep_links: bool = False) -> HtmlPage:
         if not walker.lines:  # content only inside <noscript>: pages that render by script
             walker = _Walker(include_noscript=True, keep_links=keep_links)
             walker.walk(root)
+    body, types = _json_ld(walker.jsonld)
     offsets, position = [], 0
     for line in walker.lines:
         offsets.append((position, position + len(line)))
@@ -369,6 +383,7 @@ def segment_html(html: str, keep_links: bool = False) -> HtmlPage:
     warnings = ["the page nests elements deeper than the parser follows; deeper content is missing"] if too_deep else []
     return HtmlPage(
         text="\n".join(walker.lines), segments=segments, blocks=walker.table, title=walker.title,
-        og_title=walker.og_title, description=walker.description, article_body=_article_body(walker.jsonld),
+        og_title=walker.og_title, og_type=walker.og_type, description=walker.description,
+        article_body=body, schema_types=types,
         warnings=warnings,
     )

@@ -152,7 +152,7 @@ def splice(page: HtmlPage, block: DonorBlock, at: int) -> HtmlPage:
             **row,
             "depth": b.depth[anchor], "context": b.context[anchor] | (row["own_context"] & ~b.context[anchor]),
             "block_id": eid, "parent_id": b.parent_id[anchor], "chains": chain,
-            "paths": b.paths[anchor],
+            "paths": b.paths[anchor], "signatures": row["signatures"],
         })
     table = BlockTable(**{name: getattr(b, name)[:at] + [r[name] for r in inserted] + getattr(b, name)[at:]
                           for name in _FIELDS})
