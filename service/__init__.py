@@ -20,7 +20,20 @@ def create_app(settings: Settings | None = None, models: dict | None = None) -> 
     app.extensions["boilercut.models"] = models or {mode: _load(mode) for mode in ("text", "html")}
     app.extensions["boilercut.slots"] = threading.BoundedSemaphore(settings.max_in_flight)
     app.register_blueprint(blueprint)
+    _warm_up(app.extensions["boilercut.models"])
     return app
+
+
+def _warm_up(models: dict) -> None:
+    """Run each model once, so lazily loaded parts (langdetect's profiles, numpy kernels) load here —
+    in gunicorn's master, before the fork — and not in every freshly recycled worker's first request."""
+    from classifiers import clean
+
+    sample = "A warm-up sentence, long enough for the language detector to look at it properly.\nMenu"
+    if models.get("text") is not None:
+        clean(sample, model=models["text"])
+    if models.get("html") is not None:
+        clean(html=f"<body><nav>Menu</nav><p>{sample}</p></body>", model=models["html"])
 
 
 def _load(mode: str):

@@ -18,12 +18,12 @@ class Settings:
     threads: int = 8
     timeout: int = 60
     graceful_timeout: int = 30
-    max_requests: int = 2000
+    max_requests: int = 20000
     max_body_bytes: int = 8 * 1024 * 1024
     max_batch_records: int = 100
     max_batch_bytes: int = 64 * 1024 * 1024
     doc_time_budget: float = 10.0
-    max_in_flight: int = 2
+    max_in_flight: int = 1
     queue_timeout: float = 5.0
     log_level: str = "info"
 
