@@ -38,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--host", help="interface (default 0.0.0.0, $BOILERCUT_HOST)")
     s.add_argument("--port", type=int, help="TCP port (default 8080, $BOILERCUT_PORT)")
     s.add_argument("--workers", type=int, help="worker processes (default 2, $BOILERCUT_WORKERS)")
-    s.add_argument("--threads", type=int, help="threads per worker (default 8, $BOILERCUT_THREADS)")
+    s.add_argument("--threads", type=int, help="threads per worker (default 4, $BOILERCUT_THREADS)")
     s.add_argument("--log-level", dest="log_level", help="debug|info|warning|error ($BOILERCUT_LOG_LEVEL)")
 
     for name, helptext in (("train", "train the model from the labeled datasets"),

@@ -15,7 +15,7 @@ class Settings:
     host: str = "0.0.0.0"
     port: int = 8080
     workers: int = 2
-    threads: int = 8
+    threads: int = 4
     timeout: int = 60
     graceful_timeout: int = 30
     max_requests: int = 20000
@@ -42,7 +42,7 @@ DESCRIPTIONS = {
     "host": "interface to listen on",
     "port": "TCP port",
     "workers": "worker processes (each holds one copy of the models, ~150 MB)",
-    "threads": "threads per worker",
+    "threads": "threads per worker (one cleans, the others read slow uploads and queue)",
     "timeout": "seconds a worker may spend on one request before it is restarted",
     "graceful_timeout": "seconds to finish in-flight requests after SIGTERM",
     "max_requests": "requests after which a worker is recycled (0 = never; jittered by 10%)",
