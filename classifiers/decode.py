@@ -65,13 +65,17 @@ def decode_text(data: bytes, charset: str | None = None) -> str:
             return data.decode(declared)
         except (UnicodeError, ValueError) as exc:
             raise DecodeError(f"body is not valid {charset}: {exc}") from None
-    return decode_html(data, None, is_html=False)
+    return _detect(data, None, is_html=False)
 
 
-def decode_html(data: bytes, charset: str | None = None, is_html: bool = True) -> str:
+def decode_html(data: bytes, charset: str | None = None) -> str:
     """Decode an HTML document; `charset` is the transport's hint (e.g. the HTTP header's)."""
     if looks_binary(data):
         raise DecodeError("input looks like binary data, not an HTML or text document")
+    return _detect(data, charset, is_html=True)
+
+
+def _detect(data: bytes, charset: str | None, is_html: bool) -> str:
     from bs4.dammit import UnicodeDammit  # bs4 is a runtime dependency; imported here to keep import time low
 
     hints = [c for c in (_known(charset) if charset else None,) if c]

@@ -48,7 +48,7 @@ def process_line(raw: bytes | None, threshold: float | None, include_segments: b
     except UnicodeDecodeError as exc:
         return {"id": None, "error": f"line is not valid UTF-8: {exc.reason} at byte {exc.start}"}
     try:
-        record = json.loads(line, parse_constant=_reject_constant)
+        record = json.loads(line, parse_constant=reject_constant)
     except json.JSONDecodeError as exc:
         return {"id": None, "error": f"invalid JSON: {exc.msg} at column {exc.colno}"}
     except (ValueError, RecursionError) as exc:  # NaN/Infinity, huge integers, absurd nesting
@@ -70,11 +70,13 @@ def process_line(raw: bytes | None, threshold: float | None, include_segments: b
     return {"id": rid, **result.to_dict(include_segments=include_segments)}
 
 
-def _reject_constant(name: str) -> None:
+def reject_constant(name: str) -> None:
+    """`parse_constant` hook: NaN and Infinity are not JSON."""
     raise ValueError(f"{name} is not a JSON value")
 
 
-def _dump(record: dict[str, Any]) -> str:
+def dump_line(record: dict[str, Any]) -> str:
+    """One output record as a JSON line (without the newline)."""
     line = json.dumps(record, ensure_ascii=False)
     try:
         line.encode("utf-8")
@@ -88,7 +90,7 @@ def _process_for_pool(args: tuple[bytes | None, float | None, bool, str]) -> tup
         out = process_line(*args)
     except Exception as exc:  # last line of defence: the stream outlives any single record
         out = {"id": None, "error": f"{type(exc).__name__}: {exc}"[:300]}
-    return None if out is None else (_dump(out), "error" in out)
+    return None if out is None else (dump_line(out), "error" in out)
 
 
 def run(stream_in: IO[bytes], stream_out: IO[str], *, workers: int = 1, threshold: float | None = None,

@@ -57,7 +57,7 @@ def html_kinds(matrix: np.ndarray, is_article: np.ndarray) -> list[Kind]:
         (flag("tag_li") & is_article, Kind.LIST_ITEM),
         (flag("tag_caption") | flag("in_figcaption"), Kind.CAPTION),
         (boiler & flag("attr_comment"), Kind.COMMENT),
-        (boiler & (flag("in_footer") | flag("own_attr_negative") & flag("in_footer")), Kind.FOOTER),
+        (boiler & flag("in_footer"), Kind.FOOTER),
         (boiler & (flag("in_nav") | flag("in_header") & link_heavy), Kind.NAVIGATION),
         (boiler & flag("in_aside") & link_heavy, Kind.TEASER),
     ]

@@ -8,14 +8,16 @@ cannot get a slot within `queue_timeout` seconds gets 503 with Retry-After
 """
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
+from dataclasses import replace
 from functools import cache
 from importlib import resources
 
 from flask import Blueprint, Response, current_app, g, jsonify, request, stream_with_context
+
+from classifiers.jsonl import dump_line, read_lines
 
 from . import observability
 from .jobs import ApiError, job_from_body, parse_json, run, run_record
@@ -91,8 +93,6 @@ def clean_one():
 
 
 def _with_format(job, fmt: str):
-    from dataclasses import replace
-
     return replace(job, options=replace(job.options, format=fmt))
 
 
@@ -127,7 +127,7 @@ def _ndjson_answers(settings):
     """One output line per non-blank input line, in order, errors inline; reads while it answers."""
     received = 0
     line_limit = settings.max_body_bytes
-    for raw in _lines(request.stream, line_limit):
+    for raw in read_lines(request.stream, line_limit):
         if raw is None:
             yield _dump({"id": None, "error": {"code": "too_large", "message": f"record over {line_limit} bytes"}})
             continue
@@ -148,27 +148,8 @@ def _ndjson_answers(settings):
             yield _dump(run_record(record, _models(), settings.doc_time_budget, "record"))
 
 
-def _lines(stream, limit: int):
-    """Raw lines of the body; None for a line over `limit` (drained, never buffered whole)."""
-    while True:
-        line = stream.readline(limit + 1)
-        if not line:
-            return
-        if len(line) > limit and not line.endswith(b"\n"):
-            while (rest := stream.readline(_CHUNK)) and not rest.endswith(b"\n"):
-                pass
-            yield None
-            continue
-        yield line.rstrip(b"\r\n")
-
-
 def _dump(record: dict) -> str:
-    line = json.dumps(record, ensure_ascii=False)
-    try:
-        line.encode("utf-8")
-    except UnicodeEncodeError:  # lone surrogates can only travel escaped
-        line = json.dumps(record, ensure_ascii=True)
-    return line + "\n"
+    return dump_line(record) + "\n"
 
 
 @blueprint.get("/healthz")

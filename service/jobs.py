@@ -15,6 +15,7 @@ from typing import Any
 
 from classifiers import DecodeError, ModelError, TimeBudgetExceeded, clean
 from classifiers.decode import decode_text
+from classifiers.jsonl import reject_constant
 
 from . import observability
 
@@ -51,13 +52,9 @@ class Job:
     options: Options
 
 
-def _reject_constant(name: str) -> None:
-    raise ValueError(f"{name} is not a JSON value")
-
-
 def parse_json(body: bytes) -> Any:
     try:
-        return json.loads(body.decode("utf-8"), parse_constant=_reject_constant)
+        return json.loads(body.decode("utf-8"), parse_constant=reject_constant)
     except UnicodeDecodeError as exc:
         raise ApiError(400, "bad_encoding", f"JSON must be UTF-8: {exc.reason} at byte {exc.start}") from None
     except json.JSONDecodeError as exc:
