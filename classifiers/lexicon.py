@@ -38,7 +38,8 @@ class Lexicon:
         if n == 0 or len(doc.tok_ids) == 0:
             return out
         position = np.array([self._index.get(t, -1) for t in doc.vocab], dtype=np.int64)
-        vocab_weight = np.where(position >= 0, self.weights[position].astype(np.float64), np.nan)
+        # Append a NaN so unknown words (-1) index it: also right for an empty lexicon.
+        vocab_weight = np.append(self.weights.astype(np.float64), np.nan)[position]
         tok_w = vocab_weight[doc.tok_ids]
         known = ~np.isnan(tok_w)
         w = np.where(known, tok_w, 0.0)

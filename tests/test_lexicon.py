@@ -37,3 +37,11 @@ def test_round_trip_through_arrays():
     lexicon = Lexicon(("a", "b"), np.array([0.5, -0.5], dtype=np.float32))
     again = Lexicon.from_arrays(lexicon.to_arrays())
     assert again.words == lexicon.words and np.array_equal(again.weights, lexicon.weights)
+
+
+def test_an_empty_lexicon_gives_neutral_features():
+    # Fitting on too few sites leaves no word: every segment is "nothing known", not an IndexError.
+    empty = fit_lexicon([(_doc(["one line", "another line"]), np.array([0, 1], dtype=np.int8), "site.example")])
+    assert empty.words == ()
+    lex = empty.features(_doc(["some words here", "and more"]))
+    assert lex.shape == (2, len(LEXICAL_FEATURE_NAMES)) and not lex.any()

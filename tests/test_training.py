@@ -56,6 +56,8 @@ def test_train_writes_a_loadable_model_with_card(tmp_path):
     meta = json.loads(json_path.read_text())
     assert meta["training"]["documents"]["contaminated"] == 16
     assert set(meta["cv"]["groups"]) >= {"text-blocks", "text-naive", "contaminated"}
+    assert meta["training"]["documents"]["text-synthetic"] > 0  # trained on ...
+    assert not any(g.startswith("text-synthetic") for g in meta["cv"]["groups"])  # ... never scored
     card = (tmp_path / "model" / "boilercut-text.md").read_text()
     assert "CC-BY-4.0" in card and "Murrough Foley" in card
     doc = all_fixtures()[0]

@@ -8,7 +8,11 @@ ATTRIBUTION = (
     "Foley (2026), dev split, licensed under Creative Commons Attribution 4.0 International "
     "(CC-BY-4.0). The pages were rendered to text (two renderers), lines were labeled by alignment "
     "with the ground truth, and article lines were recombined with lines of other pages to build the "
-    "contaminated-article set. Cite: Murrough Foley, \"WCXB: A Multi-Type Web Content Extraction "
+    "contaminated-article set. boilercut adds, for training only, synthetic contaminated articles "
+    "built the same way from the article pages (text-synthetic: another site's menu or footer lines, "
+    "short fact-box runs or generated spec/score boxes, teaser lists of other pages' titles, another "
+    "page's paragraph; inserted at the top, between paragraphs or at the tail; some documents left "
+    "clean); they are never scored. Cite: Murrough Foley, \"WCXB: A Multi-Type Web Content Extraction "
     "Benchmark\", 2026."
 )
 
@@ -63,8 +67,8 @@ Reproduce with `boilercut train` (took {t['seconds']} s on 2 cores).
 
 ## Metrics
 {meta['cv']['folds']}-fold cross-validation grouped by site domain (contaminated documents
-grouped by their host page's domain; training folds drop contaminated documents whose inserted
-blocks come from the evaluation fold's domains). Word F1 and 4-gram shingle F1 of the returned
+grouped by their host page's domain; training folds drop contaminated documents, shared or
+synthetic, whose host or inserted blocks come from the evaluation fold's domains). Word F1 and 4-gram shingle F1 of the returned
 article against the ground truth, macro-averaged over documents; line P/R/F1 of content lines.
 
 ```

@@ -20,6 +20,8 @@ TEXT_FILES = {
     "text-naive": "wcxb-dev/text-naive.jsonl.gz",
     "contaminated": "contaminated-dev.jsonl.gz",
 }
+PAGES_FILE = "wcxb-dev/pages.jsonl.gz"
+SYNTHETIC_DATASETS = ("text-synthetic",)
 TRAIN_MIN_CEILING = 0.8  # pages whose ground truth is mostly missing from the rendering teach noise
 
 
@@ -51,9 +53,14 @@ class LabeledDoc:
 
     @property
     def trainable(self) -> bool:
-        if self.dataset == "contaminated":
+        if self.dataset in SYNTHETIC_DATASETS or self.dataset == "contaminated":
             return True
         return self.ceiling_f1 is not None and self.ceiling_f1 >= TRAIN_MIN_CEILING
+
+    @property
+    def evaluated(self) -> bool:
+        """Built for training only (synthetic contamination): never scored in cross-validation."""
+        return self.dataset not in SYNTHETIC_DATASETS
 
 
 def domain_of(url: str, fallback: str) -> str:
@@ -86,6 +93,14 @@ def load_docs(data_dir: Path | None = None, datasets: tuple[str, ...] = tuple(TE
                 extra={"host_id": rec.get("host_id"), "source_renderer": rec.get("source_renderer")},
             ))
     return docs
+
+
+def load_titles(data_dir: Path | None = None) -> dict[str, str]:
+    """Page id → page title (for teaser lines of synthetic documents); empty when the pages are absent."""
+    path = (data_dir or default_data_dir()) / PAGES_FILE
+    if not path.is_file():
+        return {}
+    return {rec["id"]: rec.get("title") or "" for rec in _read(path)}
 
 
 def line_offsets(text: str) -> np.ndarray:

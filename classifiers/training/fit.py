@@ -107,11 +107,13 @@ def fit_two_stage(rows: list[DocRows], progress: bool = False) -> SegmentModel:
     return SegmentModel(words, stage1, stage2, identity, threshold=0.5, metadata={"mode": mode}, attr_lexicon=attrs)
 
 
-def cross_validate(rows: list[DocRows], k: int = 5, progress: bool = True) -> tuple[list[np.ndarray], dict[str, int]]:
-    """Out-of-fold raw scores for every document, folds grouped by site domain.
+def cross_validate(rows: list[DocRows], k: int = 5, progress: bool = True,
+                   train_only: list[DocRows] = ()) -> tuple[list[np.ndarray], dict[str, int]]:
+    """Out-of-fold raw scores for every document of `rows`, folds grouped by site domain.
 
-    Contaminated documents whose inserted blocks come from pages of the
-    evaluation fold's domains are left out of that fold's training data.
+    Contaminated documents (shared or `train_only` synthetic ones) whose host is
+    in the evaluation fold, or whose inserted blocks come from pages of the
+    evaluation fold's domains, are left out of that fold's training data.
     """
     folds = assign_folds([r.doc.domain for r in rows], k)
     domain_of_id = {r.doc.id: r.doc.domain for r in rows if r.doc.dataset != "contaminated"}
@@ -120,11 +122,11 @@ def cross_validate(rows: list[DocRows], k: int = 5, progress: bool = True) -> tu
         eval_domains = {d for d, f in folds.items() if f == fold}
 
         def usable(r: DocRows) -> bool:
-            if folds[r.doc.domain] == fold or not r.doc.trainable:
+            if r.doc.domain in eval_domains or not r.doc.trainable:
                 return False
             return not any(domain_of_id.get(d) in eval_domains for d in r.doc.donor_ids)
 
-        model = fit_two_stage([r for r in rows if usable(r)], progress=progress)
+        model = fit_two_stage([r for r in (*rows, *train_only) if usable(r)], progress=progress)
         for i, r in enumerate(rows):
             if folds[r.doc.domain] == fold:
                 scores[i] = model.raw_score(r.features) if len(r.y) else np.zeros(0)

@@ -17,11 +17,11 @@ import numpy as np
 from ..pipeline import analyse_html, page_features
 from ..segment_html import segment_html
 from . import html_augment
-from .data import LabeledDoc, _read, default_data_dir, domain_of
+from .data import PAGES_FILE, LabeledDoc, _read, default_data_dir, domain_of
 from .metrics import tokens, word_f1
 from .rows import DocRows
 
-HTML_FILE = "wcxb-dev/pages.jsonl.gz"
+HTML_FILE = PAGES_FILE
 LABEL_MIN_COVER = 0.5
 _EXTRA_PASSES = 3
 _MIN_EXTRA_RUN = 5

@@ -14,11 +14,12 @@ import numpy as np
 
 from ..model import DEFAULT_MODELS, SegmentModel
 from . import card
-from .data import TEXT_FILES, default_data_dir, load_docs
+from .data import PAGES_FILE, TEXT_FILES, default_data_dir, load_docs, load_titles
 from .evaluate import evaluate, format_table
 from .fit import cross_validate, fit_calibration, fit_two_stage
 from .html_data import HTML_FILE, contamination_tasks, load_html_docs, prepare_contaminated, prepare_html
 from .rows import DocRows, prepare, prepare_all
+from .text_augment import synthetic_docs
 
 MODES = ("text", "html")
 
@@ -31,12 +32,15 @@ class CVResult:
     report: dict
     calibration_report: dict
     raw_scores: list[np.ndarray]
+    rows: list[DocRows]  # the evaluated documents, in the order of raw_scores
 
 
 def _data_fingerprint(data_dir: Path, mode: str) -> dict[str, str]:
     out = {}
-    files = TEXT_FILES if mode == "text" else {"pages": HTML_FILE}
+    files = {**TEXT_FILES, "pages": PAGES_FILE} if mode == "text" else {"pages": HTML_FILE}
     for name, rel in files.items():
+        if not (data_dir / rel).is_file():
+            continue
         h = hashlib.sha256()
         with open(data_dir / rel, "rb") as fh:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -49,7 +53,8 @@ def load_rows(data_dir: Path, workers: int, max_docs: int | None, progress: bool
     docs = load_docs(data_dir) if mode == "text" else load_html_docs(data_dir)
     if max_docs:
         docs = docs[:: max(1, len(docs) // max_docs)][:max_docs]
-    if mode == "text":
+    if mode == "text":  # the shared documents, then synthetic contaminated ones built from their article pages
+        docs = docs + synthetic_docs(docs, load_titles(data_dir))
         return prepare_all(docs, workers=workers, progress=progress, prepare_one=prepare)
     rows = prepare_all(docs, workers=workers, progress=progress, prepare_one=prepare_html)
     tasks = contamination_tasks(docs, rows)  # pages with foreign blocks leaked into their article container
@@ -62,7 +67,10 @@ def _modes(mode: str) -> tuple[str, ...]:
 
 
 def run_cv(rows: list[DocRows], folds: int, threshold: float, progress: bool) -> CVResult:
-    raw, _ = cross_validate(rows, k=folds, progress=progress)
+    """Out-of-fold scores of the evaluated documents; training-only ones join the training folds."""
+    extra = [r for r in rows if not r.doc.evaluated]
+    rows = [r for r in rows if r.doc.evaluated]
+    raw, _ = cross_validate(rows, k=folds, progress=progress, train_only=extra)
     y = np.concatenate([r.y for r in rows])
     flat = np.concatenate(raw)
     calibration = fit_calibration(flat, y)
@@ -72,7 +80,7 @@ def run_cv(rows: list[DocRows], folds: int, threshold: float, progress: bool) ->
     cal = {"brier_raw": float(np.mean((flat - y) ** 2)),
            "brier_calibrated": float(np.mean((np.concatenate(calibrated) - y) ** 2)),
            "x": calibration.x.tolist(), "y": calibration.y.tolist()}
-    return CVResult(report, cal, raw)
+    return CVResult(report, cal, raw, rows)
 
 
 def evaluate_command(data_dir: Path | None, out: Path, folds: int, threshold: float, workers: int,
@@ -89,19 +97,19 @@ def evaluate_command(data_dir: Path | None, out: Path, folds: int, threshold: fl
         reports[m] = {**cv.report, "calibration": cv.calibration_report}
         if predictions is not None:
             _write_predictions(predictions if len(_modes(mode)) == 1 else predictions.with_suffix(f".{m}.jsonl"),
-                               rows, cv, threshold)
+                               cv, threshold)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(reports if len(reports) > 1 else reports[mode], indent=2) + "\n")
     print(f"report written to {out}")
     return reports
 
 
-def _write_predictions(path: Path, rows: list[DocRows], cv: CVResult, threshold: float) -> None:
+def _write_predictions(path: Path, cv: CVResult, threshold: float) -> None:
     """One `{"id", "dataset", "article"}` line per document: the article the held-out model returned."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    calibration = fit_calibration(np.concatenate(cv.raw_scores), np.concatenate([r.y for r in rows]))
+    calibration = fit_calibration(np.concatenate(cv.raw_scores), np.concatenate([r.y for r in cv.rows]))
     with path.open("w", encoding="utf-8") as fh:
-        for r, raw in zip(rows, cv.raw_scores):
+        for r, raw in zip(cv.rows, cv.raw_scores):
             keep = calibration(raw) >= threshold
             article = "\n\n".join(t for t, k in zip(r.texts, keep) if k)
             fh.write(json.dumps({"id": r.doc.id, "dataset": r.doc.dataset, "article": article}) + "\n")
@@ -126,9 +134,9 @@ def _train_mode(data_dir: Path | None, out_dir: Path, folds: int, workers: int, 
     print(f"== {mode} input ==")
     print(format_table(cv.report))
     if predictions is not None:
-        _write_predictions(predictions, rows, cv, DEFAULT_THRESHOLD)
+        _write_predictions(predictions, cv, DEFAULT_THRESHOLD)
     final = fit_two_stage([r for r in rows if r.doc.trainable], progress=progress)
-    calibration = fit_calibration(np.concatenate(cv.raw_scores), np.concatenate([r.y for r in rows]))
+    calibration = fit_calibration(np.concatenate(cv.raw_scores), np.concatenate([r.y for r in cv.rows]))
     metadata = _metadata(data_dir, rows, cv, time.time() - started, max_docs, mode)
     model = SegmentModel(final.lexicon, final.stage1, final.stage2, calibration, DEFAULT_THRESHOLD, metadata,
                          final.attr_lexicon)
