@@ -6,6 +6,7 @@ all workers are aggregated through prometheus-client's multiprocess directory.
 """
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import tempfile
@@ -67,7 +68,12 @@ def run(settings: Settings) -> None:
 
         configure_logging(settings.log_level)
 
-        _Server(create_app(settings), gunicorn_options(settings)).run()
+        app = create_app(settings)
+        # Everything built so far (Flask, the models, imported modules) lives as long as the server:
+        # move it out of the collector's reach, so collections in the workers only walk what requests
+        # allocate, and copy-on-write pages shared with the workers are not dirtied by the collector.
+        gc.freeze()
+        _Server(app, gunicorn_options(settings)).run()
     finally:
         # Workers leave through sys.exit() and pass through here too: only the master may clean up,
         # or a recycled worker would delete the directory the others (and its successor) write to.

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from classifiers import clean
-from fixture_docs import KNOWN_MISSES, all_fixtures
+from fixture_docs import KNOWN_MISSES, all_fixtures, fully_right_example
 
 CLI = [sys.executable, "-m", "classifiers.cli"]
 FIXTURES = all_fixtures()
@@ -23,7 +23,7 @@ def jsonl(records: list) -> bytes:
 
 
 def test_clean_file_prints_the_article(tmp_path):
-    doc = next(d for d in FIXTURES if d.name == "port_strike")
+    doc = fully_right_example()
     path = tmp_path / "doc.txt"
     path.write_text(doc.text, encoding="utf-8")
     out = run(["clean", str(path)])

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from fixture_docs import all_fixtures
+from fixture_docs import fully_right_example
 from service.openapi import spec
 
 jsonschema = pytest.importorskip("jsonschema")
@@ -106,17 +106,17 @@ def assert_error(status: int, body: dict, expected_status: int, code: str | None
         assert body["error"]["code"] == code
 
 
-PORT_STRIKE = next(d for d in all_fixtures() if d.name == "port_strike")
+STORY = fully_right_example()  # a story with menus, boxes and teasers the model removes entirely
 
 
 # --- /v1/clean, every content type -----------------------------------------------------------------------------
 
 def test_plain_text(server):
-    status, headers, body = call_json(server + "/v1/clean", PORT_STRIKE.text.encode(), "text/plain; charset=utf-8")
+    status, headers, body = call_json(server + "/v1/clean", STORY.text.encode(), "text/plain; charset=utf-8")
     assert status == 200 and headers["Content-Type"].startswith("application/json")
     conforms(body, "CleanResult")
     kept = {line.strip() for line in body["article"].split("\n") if line.strip()}
-    assert set(PORT_STRIKE.article_lines) <= kept and not kept & set(PORT_STRIKE.foreign_lines)
+    assert set(STORY.article_lines) <= kept and not kept & set(STORY.foreign_lines)
     assert body["lang"] == "en" and body["title"] is None and body["timing_ms"] > 0
 
 
@@ -133,7 +133,7 @@ def test_plain_text_without_charset_is_detected(server):
 
 
 def test_json_text_with_id_and_options(server):
-    request = {"id": "doc-7", "text": PORT_STRIKE.text, "include_segments": False, "threshold": 0.5}
+    request = {"id": "doc-7", "text": STORY.text, "include_segments": False, "threshold": 0.5}
     conforms(request, "CleanRequest")
     status, _, body = call_json(server + "/v1/clean", json.dumps(request).encode(), "application/json")
     assert status == 200 and body["id"] == "doc-7" and "segments" not in body
@@ -154,11 +154,11 @@ def test_html_body_and_json_html(server):
 
 
 def test_accept_plain_text_and_markdown(server):
-    status, headers, raw = call(server + "/v1/clean", PORT_STRIKE.text.encode(), "text/plain",
+    status, headers, raw = call(server + "/v1/clean", STORY.text.encode(), "text/plain",
                                 headers={"Accept": "text/plain"})
     assert status == 200 and headers["Content-Type"].startswith("text/plain")
-    assert PORT_STRIKE.article_lines[0] in raw.decode()
-    status, headers, raw = call(server + "/v1/clean", PORT_STRIKE.text.encode(), "text/plain",
+    assert STORY.article_lines[0] in raw.decode()
+    status, headers, raw = call(server + "/v1/clean", STORY.text.encode(), "text/plain",
                                 headers={"Accept": "text/markdown"})
     assert status == 200 and headers["Content-Type"].startswith("text/markdown")
 
@@ -173,7 +173,7 @@ def test_request_id_is_honoured_and_echoed(server):
 # --- batch ---------------------------------------------------------------------------------------------------
 
 def test_ndjson_batch_keeps_order_and_reports_errors_inline(server):
-    lines = [json.dumps({"id": 1, "text": PORT_STRIKE.text}), "{truncated", json.dumps([1, 2]),
+    lines = [json.dumps({"id": 1, "text": STORY.text}), "{truncated", json.dumps([1, 2]),
              json.dumps({"id": "no-text"}), "", json.dumps({"id": 5, "text": "A short line.", "threshold": 7}),
              json.dumps({"id": 6, "text": "Another document, one line long."})]
     status, headers, raw = call(server + "/v1/clean/batch", ("\n".join(lines) + "\n").encode(), "application/x-ndjson")
