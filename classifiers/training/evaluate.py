@@ -105,6 +105,14 @@ def format_table(report: dict) -> str:
     for name in ("contaminated", "html-contaminated"):
         if report.get(name):
             out += _contamination_lines(name, report[name])
+    sweep = report.get("threshold_sweep")
+    if sweep:
+        columns = list(next(iter(sweep.values())))
+        out.append("other thresholds (same out-of-fold scores): word F1 per set, contaminated line shares")
+        out.append("  " + f"{'threshold':>9} " + " ".join(f"{c[:26]:>26}" for c in columns))
+        for t, row in sweep.items():
+            out.append("  " + f"{t:>9} " + " ".join(f"{row[c]:>26.4f}" if row.get(c) is not None else f"{'-':>26}"
+                                                     for c in columns))
     return "\n".join(out)
 
 

@@ -77,10 +77,30 @@ def run_cv(rows: list[DocRows], folds: int, threshold: float, progress: bool) ->
     calibrated = [calibration(s) for s in raw]
     report = evaluate(rows, calibrated, threshold)
     report["folds"] = folds
+    report["threshold_sweep"] = threshold_sweep(rows, calibrated)
     cal = {"brier_raw": float(np.mean((flat - y) ** 2)),
            "brier_calibrated": float(np.mean((np.concatenate(calibrated) - y) ** 2)),
            "x": calibration.x.tolist(), "y": calibration.y.tolist()}
     return CVResult(report, cal, raw, rows)
+
+
+SWEEP_THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
+
+
+def threshold_sweep(rows: list[DocRows], scores: list[np.ndarray]) -> dict:
+    """The headline numbers at other decision thresholds, from the same out-of-fold scores:
+    how much the contaminated-set removal can be bought with host lines and page F1."""
+    out = {}
+    for t in SWEEP_THRESHOLDS:
+        r = evaluate(rows, scores, t)
+        row = {name: g["word_f1"] for name, g in r["groups"].items() if "/" not in name}
+        for name in ("contaminated", "html-contaminated"):
+            if r.get(name):
+                row[f"{name} dropped"] = r[name]["inserted_lines_dropped"].get("all")
+                row[f"{name} host kept"] = r[name]["host_lines_kept"]
+                row[f"{name} clean whole"] = r[name]["controls_returned_whole"]
+        out[f"{t:.2f}"] = row
+    return out
 
 
 def evaluate_command(data_dir: Path | None, out: Path, folds: int, threshold: float, workers: int,
