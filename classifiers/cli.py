@@ -51,6 +51,9 @@ def _parser() -> argparse.ArgumentParser:
         t.add_argument("--quiet", action="store_true", help="no progress bars")
         t.add_argument("--mode", choices=("text", "html", "all"), default="all",
                        help="which model: scraped text, HTML pages, or both (default)")
+        t.add_argument("--synthetic", action="store_true",
+                       help="text mode: also train on synthetic contaminated articles (an experiment; "
+                            "the shipped text model is trained without them, see the README)")
         if name == "train":
             t.add_argument("--out", type=Path, default=Path(__file__).parent / "models",
                            help="where to write the model (default: the package's models folder)")
@@ -137,10 +140,11 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "train":
         train.train_command(args.data, args.out, args.folds, args.workers, args.max_docs, progress=not args.quiet,
-                            mode=args.mode, predictions=args.predictions)
+                            mode=args.mode, predictions=args.predictions, synthetic=args.synthetic)
     else:
         train.evaluate_command(args.data, args.report, args.folds, args.threshold, args.workers, args.max_docs,
-                               progress=not args.quiet, mode=args.mode, predictions=args.predictions)
+                               progress=not args.quiet, mode=args.mode, predictions=args.predictions,
+                               synthetic=args.synthetic)
     return 0
 
 

@@ -8,12 +8,17 @@ ATTRIBUTION = (
     "Foley (2026), dev split, licensed under Creative Commons Attribution 4.0 International "
     "(CC-BY-4.0). The pages were rendered to text (two renderers), lines were labeled by alignment "
     "with the ground truth, and article lines were recombined with lines of other pages to build the "
-    "contaminated-article set. boilercut adds, for training only, synthetic contaminated articles "
-    "built the same way from the article pages (text-synthetic: another site's menu or footer lines, "
-    "short fact-box runs or generated spec/score boxes, teaser lists of other pages' titles, another "
-    "page's paragraph; inserted at the top, between paragraphs or at the tail; some documents left "
-    "clean); they are never scored. Cite: Murrough Foley, \"WCXB: A Multi-Type Web Content Extraction "
+    "contaminated-article set. Cite: Murrough Foley, \"WCXB: A Multi-Type Web Content Extraction "
     "Benchmark\", 2026."
+)
+
+
+SYNTHETIC_NOTE = (
+    " This model was also trained (`--synthetic`) on synthetic contaminated articles built the same "
+    "way from the article pages (text-synthetic: another site's menu or footer lines, short fact-box "
+    "runs or generated spec/score boxes, teaser lists of other pages' titles, another page's paragraph; "
+    "inserted at the top, between paragraphs or at the tail; some documents left clean); they are "
+    "never scored."
 )
 
 
@@ -58,7 +63,7 @@ def render(meta: dict) -> str:
   evaluated with numpy, so it loads under any scikit-learn version.
 
 ## Training data
-{ATTRIBUTION if mode == "text" else HTML_ATTRIBUTION}
+{(ATTRIBUTION + (SYNTHETIC_NOTE if "text-synthetic" in t["documents"] else "")) if mode == "text" else HTML_ATTRIBUTION}
 
 Documents: {docs} ({t['trainable_documents']} used for training: pages whose rendering holds less
 than 80% of the ground truth are left out of training but kept in evaluation); {t['segments']}

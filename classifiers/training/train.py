@@ -35,9 +35,11 @@ class CVResult:
     rows: list[DocRows]  # the evaluated documents, in the order of raw_scores
 
 
-def _data_fingerprint(data_dir: Path, mode: str) -> dict[str, str]:
+def _data_fingerprint(data_dir: Path, mode: str, synthetic: bool = False) -> dict[str, str]:
     out = {}
-    files = {**TEXT_FILES, "pages": PAGES_FILE} if mode == "text" else {"pages": HTML_FILE}
+    files = TEXT_FILES if mode == "text" else {"pages": HTML_FILE}
+    if mode == "text" and synthetic:  # the teaser titles of the synthetic documents come from the pages
+        files = {**files, "pages": PAGES_FILE}
     for name, rel in files.items():
         if not (data_dir / rel).is_file():
             continue
@@ -49,12 +51,14 @@ def _data_fingerprint(data_dir: Path, mode: str) -> dict[str, str]:
     return out
 
 
-def load_rows(data_dir: Path, workers: int, max_docs: int | None, progress: bool, mode: str = "text") -> list[DocRows]:
+def load_rows(data_dir: Path, workers: int, max_docs: int | None, progress: bool, mode: str = "text",
+              synthetic: bool = False) -> list[DocRows]:
     docs = load_docs(data_dir) if mode == "text" else load_html_docs(data_dir)
     if max_docs:
         docs = docs[:: max(1, len(docs) // max_docs)][:max_docs]
-    if mode == "text":  # the shared documents, then synthetic contaminated ones built from their article pages
-        docs = docs + synthetic_docs(docs, load_titles(data_dir))
+    if mode == "text":
+        if synthetic:  # plus synthetic contaminated articles built from the article pages (training only)
+            docs = docs + synthetic_docs(docs, load_titles(data_dir))
         return prepare_all(docs, workers=workers, progress=progress, prepare_one=prepare)
     rows = prepare_all(docs, workers=workers, progress=progress, prepare_one=prepare_html)
     tasks = contamination_tasks(docs, rows)  # pages with foreign blocks leaked into their article container
@@ -105,12 +109,12 @@ def threshold_sweep(rows: list[DocRows], scores: list[np.ndarray]) -> dict:
 
 def evaluate_command(data_dir: Path | None, out: Path, folds: int, threshold: float, workers: int,
                      max_docs: int | None, progress: bool = True, mode: str = "all",
-                     predictions: Path | None = None) -> dict:
+                     predictions: Path | None = None, synthetic: bool = False) -> dict:
     """Cross-validate each mode; write one JSON report (and optionally the out-of-fold articles)."""
     data_dir = data_dir or default_data_dir()
     reports = {}
     for m in _modes(mode):
-        rows = load_rows(data_dir, workers, max_docs, progress, m)
+        rows = load_rows(data_dir, workers, max_docs, progress, m, synthetic)
         cv = run_cv(rows, folds, threshold, progress)
         print(f"== {m} input ==")
         print(format_table(cv.report))
@@ -137,19 +141,21 @@ def _write_predictions(path: Path, cv: CVResult, threshold: float) -> None:
 
 
 def train_command(data_dir: Path | None, out_dir: Path, folds: int, workers: int, max_docs: int | None,
-                  progress: bool = True, mode: str = "all", predictions: Path | None = None) -> list[Path]:
+                  progress: bool = True, mode: str = "all", predictions: Path | None = None,
+                  synthetic: bool = False) -> list[Path]:
     modes = _modes(mode)
     return [_train_mode(data_dir, out_dir, folds, workers, max_docs, progress, m,
-                        predictions if predictions is None or len(modes) == 1 else predictions.with_suffix(f".{m}.jsonl"))
+                        predictions if predictions is None or len(modes) == 1 else predictions.with_suffix(f".{m}.jsonl"),
+                        synthetic)
             for m in modes]
 
 
 def _train_mode(data_dir: Path | None, out_dir: Path, folds: int, workers: int, max_docs: int | None,
-                progress: bool, mode: str, predictions: Path | None) -> Path:
+                progress: bool, mode: str, predictions: Path | None, synthetic: bool = False) -> Path:
     started = time.time()
     data_dir = data_dir or default_data_dir()
     name = DEFAULT_MODELS[mode]
-    rows = load_rows(data_dir, workers, max_docs, progress, mode)
+    rows = load_rows(data_dir, workers, max_docs, progress, mode, synthetic)
     cv = run_cv(rows, folds, DEFAULT_THRESHOLD, progress)
     print(f"== {mode} input ==")
     print(format_table(cv.report))
@@ -157,7 +163,7 @@ def _train_mode(data_dir: Path | None, out_dir: Path, folds: int, workers: int, 
         _write_predictions(predictions, cv, DEFAULT_THRESHOLD)
     final = fit_two_stage([r for r in rows if r.doc.trainable], progress=progress)
     calibration = fit_calibration(np.concatenate(cv.raw_scores), np.concatenate([r.y for r in cv.rows]))
-    metadata = _metadata(data_dir, rows, cv, time.time() - started, max_docs, mode)
+    metadata = _metadata(data_dir, rows, cv, time.time() - started, max_docs, mode, synthetic)
     model = SegmentModel(final.lexicon, final.stage1, final.stage2, calibration, DEFAULT_THRESHOLD, metadata,
                          final.attr_lexicon)
     json_path, npz_path = model.save(out_dir, name)
@@ -168,7 +174,7 @@ def _train_mode(data_dir: Path | None, out_dir: Path, folds: int, workers: int, 
 
 
 def _metadata(data_dir: Path, rows: list[DocRows], cv: CVResult, seconds: float, max_docs: int | None,
-              mode: str) -> dict:
+              mode: str, synthetic: bool = False) -> dict:
     import scipy
     import sklearn
 
@@ -185,7 +191,7 @@ def _metadata(data_dir: Path, rows: list[DocRows], cv: CVResult, seconds: float,
             "trainable_documents": sum(r.doc.trainable for r in rows),
             "segments": int(sum(len(r.y) for r in rows)),
             "max_docs": max_docs,
-            "data_sha256": _data_fingerprint(data_dir, mode),
+            "data_sha256": _data_fingerprint(data_dir, mode, synthetic),
             "seconds": round(seconds, 1),
         },
         "libraries": {"python": platform.python_version(), "numpy": np.__version__,
