@@ -49,7 +49,7 @@ def test_synthetic_document_keeps_every_host_line_and_labels_only_inserted_lines
     made = [d for d in made if d is not None]
     assert made
     host_lines = [line for line, y in zip(host.text.split("\n"), host.line_labels) if y]
-    with_blocks = 0
+    with_blocks = whole_pages = 0
     for doc in made:
         lines = doc.text.split("\n")
         assert len(lines) == len(doc.line_labels)
@@ -58,11 +58,17 @@ def test_synthetic_document_keeps_every_host_line_and_labels_only_inserted_lines
         for block in doc.blocks:
             inserted[block["start_line"] : block["end_line"]] = True
             assert set(block["donors"]) <= {d.id for d in donors}
-        assert (doc.line_labels == ~inserted).all()
+        assert not doc.line_labels[inserted].any()
+        # Outside the inserted blocks: the host's article lines, or its whole page with its own labels.
+        rest = [(line, int(y)) for line, y, ins in zip(lines, doc.line_labels, inserted) if not ins]
+        page = [(line, int(y)) for line, y in zip(host.text.split("\n"), host.line_labels) if line.strip()]
+        assert rest in ([p for p in page if p[1]], page)
+        whole_pages += rest == page
         assert doc.dataset == DATASET and not doc.evaluated and doc.trainable
         assert doc.domain == host.domain and host.id not in doc.donor_ids
         with_blocks += bool(doc.blocks)
     assert 0 < with_blocks < len(made)  # mostly contaminated, some negative controls
+    assert 0 < whole_pages < len(made)
     assert {b["position"] for d in made for b in d.blocks} == {"top", "middle", "tail"}
 
 

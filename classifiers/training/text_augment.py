@@ -35,6 +35,7 @@ DATASET = "text-synthetic"
 FACT_MAX_CHARS = 80
 PARAGRAPH_MIN_CHARS = 150
 SIMILAR_POOL = 25
+WHOLE_PAGE_SHARE = 0.5
 _KINDS = ("fact_box", "teaser", "boilerplate", "foreign_paragraph")
 _KIND_WEIGHTS = (4, 3, 3, 3)
 _BLOCKS_PER_DOC = ((0, 1, 2, 3), (2, 5, 2, 1))  # counts and their weights: some controls, mostly one or two
@@ -155,15 +156,23 @@ def _block(kind: str, donors: list[Donor], rng: random.Random) -> tuple[tuple[st
 
 
 def synthesize(host: LabeledDoc, donor_pool: list[Donor], similar: list[Donor], variant: int) -> LabeledDoc | None:
-    """One contaminated document: the host's article lines with 0-3 foreign blocks inserted."""
+    """One contaminated document: the host's article lines (or its whole page, keeping the page's own
+    menus and footer with their labels) with 0-3 foreign blocks inserted around the article."""
     lines = host.text.split("\n")
     keep = host.line_labels[: len(lines)].astype(bool)
-    body = [line for line, k in zip(lines, keep) if k and line.strip()]
-    if len(body) < 4:
+    if sum(1 for line, k in zip(lines, keep) if k and line.strip()) < 4:
         return None
     rng = _rng(host.id, host.dataset, str(variant))
+    # Article lines alone, as the shared contaminated set has them, or the whole page: without the
+    # latter, every synthetic document ends on article text and a lone footer line after a short
+    # story starts to look like content.
+    whole_page = rng.random() < WHOLE_PAGE_SHARE
+    pairs = [(line, int(k)) for line, k in zip(lines, keep) if line.strip() and (k or whole_page)]
+    body = [line for line, _ in pairs]
+    host_labels = [y for _, y in pairs]
+    content = [i for i, y in enumerate(host_labels) if y]
     n_blocks = rng.choices(*_BLOCKS_PER_DOC)[0]
-    breaks = [i + 1 for i in range(len(body) - 1) if body[i].rstrip().endswith((".", "!", "?", '"', "”"))]
+    breaks = [i + 1 for i in content[:-1] if body[i].rstrip().endswith((".", "!", "?", '"', "”"))]
     inserts: list[tuple[int, str, str, tuple[str, ...], list[str]]] = []
     for _ in range(n_blocks):
         pool = similar if similar and rng.random() < 0.5 else donor_pool
@@ -176,7 +185,8 @@ def synthesize(host: LabeledDoc, donor_pool: list[Donor], similar: list[Donor], 
         position = rng.choices(*_POSITIONS)[0]
         if position == "middle" and not breaks:
             position = "tail"
-        at = {"top": 0, "tail": len(body), "middle": breaks[rng.randrange(len(breaks))] if breaks else 0}[position]
+        at = {"top": content[0], "tail": content[-1] + 1,
+              "middle": breaks[rng.randrange(len(breaks))] if breaks else 0}[position]
         inserts.append((at, position, kind, *made))
     out_lines: list[str] = []
     labels: list[int] = []
@@ -193,7 +203,7 @@ def synthesize(host: LabeledDoc, donor_pool: list[Donor], similar: list[Donor], 
             donor_ids.update(ids)
         if i < len(body):
             out_lines.append(body[i])
-            labels.append(1)
+            labels.append(host_labels[i])
     return dataclasses.replace(
         host, id=f"{host.id}#syn{variant}/{host.dataset}", dataset=DATASET, text="\n".join(out_lines),
         line_labels=np.asarray(labels, dtype=np.int8), blocks=tuple(blocks), donor_ids=tuple(sorted(donor_ids)),
