@@ -44,7 +44,8 @@ def _row(table: BlockTable, i: int) -> dict:
     return {name: getattr(table, name)[i] for name in _FIELDS}
 
 
-def _rng(*keys: str) -> random.Random:
+def seeded_rng(*keys: str) -> random.Random:
+    """A Random seeded by the keys (a host id, a variant): the same documents on every run."""
     return random.Random(int(hashlib.sha1("|".join(keys).encode()).hexdigest()[:12], 16))
 
 
@@ -120,7 +121,7 @@ def choose_insertion(host_id: str, host_domain: str, labels: np.ndarray, texts: 
     content = np.flatnonzero(labels)
     if len(content) < 3:
         return None
-    rng = _rng(host_id, str(variant))
+    rng = seeded_rng(host_id, str(variant))
     kind = rng.choices(["fact_box", "teaser", "boilerplate", "foreign_paragraph"], weights=[4, 3, 2, 2])[0]
     block = _pick(pool.get(kind, []), host_domain, rng)
     if block is None:

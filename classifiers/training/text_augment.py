@@ -24,12 +24,12 @@ fold, and they are never scored. Everything is seeded by the host id.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import random
 
 import numpy as np
 
 from .data import LabeledDoc
+from .html_augment import seeded_rng
 
 DATASET = "text-synthetic"
 FACT_MAX_CHARS = 80
@@ -55,10 +55,6 @@ class Donor:
     id: str
     domain: str
     blocks: dict[str, list[tuple[str, ...]]]
-
-
-def _rng(*keys: str) -> random.Random:
-    return random.Random(int(hashlib.sha1("|".join(keys).encode()).hexdigest()[:12], 16))
 
 
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -162,7 +158,7 @@ def synthesize(host: LabeledDoc, donor_pool: list[Donor], similar: list[Donor], 
     keep = host.line_labels[: len(lines)].astype(bool)
     if sum(1 for line, k in zip(lines, keep) if k and line.strip()) < 4:
         return None
-    rng = _rng(host.id, host.dataset, str(variant))
+    rng = seeded_rng(host.id, host.dataset, str(variant))
     # Article lines alone, as the shared contaminated set has them, or the whole page: without the
     # latter, every synthetic document ends on article text and a lone footer line after a short
     # story starts to look like content.

@@ -81,7 +81,7 @@ def run_cv(rows: list[DocRows], folds: int, threshold: float, progress: bool) ->
     calibrated = [calibration(s) for s in raw]
     report = evaluate(rows, calibrated, threshold)
     report["folds"] = folds
-    report["threshold_sweep"] = threshold_sweep(rows, calibrated)
+    report["threshold_sweep"] = threshold_sweep(rows, calibrated, {threshold: report})
     cal = {"brier_raw": float(np.mean((flat - y) ** 2)),
            "brier_calibrated": float(np.mean((np.concatenate(calibrated) - y) ** 2)),
            "x": calibration.x.tolist(), "y": calibration.y.tolist()}
@@ -91,12 +91,13 @@ def run_cv(rows: list[DocRows], folds: int, threshold: float, progress: bool) ->
 SWEEP_THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
 
 
-def threshold_sweep(rows: list[DocRows], scores: list[np.ndarray]) -> dict:
+def threshold_sweep(rows: list[DocRows], scores: list[np.ndarray], known: dict[float, dict]) -> dict:
     """The headline numbers at other decision thresholds, from the same out-of-fold scores:
-    how much the contaminated-set removal can be bought with host lines and page F1."""
+    how much the contaminated-set removal can be bought with host lines and page F1.
+    `known` holds reports already computed (threshold → report), which are not evaluated again."""
     out = {}
     for t in SWEEP_THRESHOLDS:
-        r = evaluate(rows, scores, t)
+        r = known.get(t) or evaluate(rows, scores, t)
         row = {name: g["word_f1"] for name, g in r["groups"].items() if "/" not in name}
         for name in ("contaminated", "html-contaminated"):
             if r.get(name):
