@@ -34,6 +34,8 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from service.config import Settings  # noqa: E402  (after the thread settings above)
+
 FIXTURES = REPO / "fixtures" / "text"
 RESULT_MARK = "BOILERCUT_RESULT "  # prefix of the JSON line our Lua done() prints after wrk's own report
 WRK_TIMEOUT_S = 10
@@ -396,7 +398,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--concurrency", nargs="+", type=int, default=[1, 8, 32],
                     help="wrk connections per run (default: 1 8 32)")
     ap.add_argument("--workers", type=int, default=1, help="server worker processes (default 1: per-worker numbers)")
-    ap.add_argument("--threads", type=int, default=8, help="threads per worker (default 8, the service default)")
+    ap.add_argument("--threads", type=int, default=Settings().threads,
+                    help=f"threads per worker (default {Settings().threads}, the service default)")
     ap.add_argument("--baseline-seconds", type=float, default=3.0,
                     help="seconds of in-process clean() per size (default 3, at least 2)")
     ap.add_argument("--no-half-peak", action="store_true", help="skip the constant-rate run at half of peak")

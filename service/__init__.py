@@ -12,10 +12,11 @@ from .config import Settings
 def create_app(settings: Settings | None = None, models: dict | None = None) -> Flask:
     """Build the app; both models are loaded here, once, and shared read-only by all requests."""
     from .api import blueprint
+    from .jsonio import OrjsonProvider
 
     settings = settings or Settings()
     app = Flask(__name__)
-    app.json.sort_keys = False  # answers keep the documented field order
+    app.json = OrjsonProvider(app)  # answers keep the documented field order (no key sorting)
     app.extensions["boilercut.settings"] = settings
     app.extensions["boilercut.models"] = models or {mode: _load(mode) for mode in ("text", "html")}
     app.extensions["boilercut.slots"] = threading.BoundedSemaphore(settings.max_in_flight)

@@ -17,10 +17,11 @@ from importlib import resources
 
 from flask import Blueprint, Response, current_app, g, jsonify, request, stream_with_context
 
-from classifiers.jsonl import dump_line, read_lines
+from classifiers.jsonl import read_lines
 
 from . import observability
 from .jobs import ApiError, job_from_body, parse_json, run, run_record
+from .jsonio import dumps_bytes
 from .openapi import spec
 
 blueprint = Blueprint("boilercut", __name__)
@@ -148,8 +149,8 @@ def _ndjson_answers(settings):
             yield _dump(run_record(record, _models(), settings.doc_time_budget, "record"))
 
 
-def _dump(record: dict) -> str:
-    return dump_line(record) + "\n"
+def _dump(record: dict) -> bytes:
+    return dumps_bytes(record) + b"\n"
 
 
 @blueprint.get("/healthz")

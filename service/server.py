@@ -12,6 +12,7 @@ import shutil
 import tempfile
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
 
 from .config import Settings
 
@@ -27,6 +28,15 @@ class _Server(BaseApplication):
 
     def load(self):
         return self.application
+
+
+class _NoAccessLogger(Logger):
+    """gunicorn's logger without its access log: the app already logs every request as JSON with its
+    request id, and gunicorn would otherwise build the access-log fields of every request for nothing
+    (it enables them whenever a logging config is given)."""
+
+    def access(self, resp, req, environ, request_time) -> None:
+        return None
 
 
 def _child_exit(server, worker) -> None:
@@ -48,6 +58,7 @@ def gunicorn_options(settings: Settings) -> dict:
         "preload_app": True,
         "control_socket_disable": True,  # no admin socket: nothing to write in a read-only container
         "accesslog": None,  # the app logs every request as JSON with its request id
+        "logger_class": _NoAccessLogger,
         "loglevel": settings.log_level,
         "child_exit": _child_exit,
         "logconfig_dict": {"version": 1, "disable_existing_loggers": False,

@@ -140,6 +140,18 @@ def test_json_text_with_id_and_options(server):
     conforms(body, "CleanResult")
 
 
+def test_lone_surrogate_escapes_travel_back_escaped(server):
+    # "\\ud83d" alone is valid JSON but not encodable as UTF-8: the answer must still be JSON, not a 500.
+    raw_text = '"Half an emoji \\ud83d sits in this sentence about the harbour strike and its end."'
+    body_json = ('{"id": "s1", "text": ' + raw_text + '}').encode()
+    status, _, raw = call(server + "/v1/clean", body_json, "application/json")
+    assert status == 200
+    answer = json.loads(raw)
+    assert answer["id"] == "s1" and "\ud83d" in answer["segments"][0]["text"]
+    status, _, raw = call(server + "/v1/clean/batch", body_json + b"\n", "application/x-ndjson")
+    assert status == 200 and "\ud83d" in json.loads(raw.decode().splitlines()[0])["segments"][0]["text"]
+
+
 @pytest.mark.skipif(not HAS_HTML_MODEL, reason="HTML model not trained")
 def test_html_body_and_json_html(server):
     page = HTML_PAGE.read_bytes()
