@@ -345,6 +345,12 @@ def summarize(report: dict) -> None:
             verdict = f"  (target >= {RATIO_TARGET:.0%}: {'met' if ratio >= RATIO_TARGET else 'NOT met'})"
         print(f"{label:>6} {peak['req_per_s']:>11.1f} {peak['concurrency']:>8} {peak['per_worker']:>11.1f} "
               f"{base:>11.1f} {ratio:>7.1%}{verdict}")
+    paired = report.get("paired")
+    if paired:
+        verdict = f"target >= {RATIO_TARGET:.0%}: {'met' if paired['median_ratio'] >= RATIO_TARGET else 'NOT met'}"
+        print(f"  paired rounds ({paired['size']}, {len(paired['rounds'])} rounds): median ratio "
+              f"{paired['median_ratio']:.1%} ({verdict}); rounds "
+              + ", ".join(f"{x['ratio']:.1%}" for x in paired["rounds"]))
     half = report.get("half_peak")
     if half:
         lat = half["latency_ms"]
@@ -352,7 +358,8 @@ def summarize(report: dict) -> None:
               f"target {half['target_per_s']:.1f} req/s (half of {half['peak_per_s']:.1f}), achieved "
               f"{half['ok_per_s']:.1f} req/s with {half['connections']} connections: p50 {lat['p50']:.1f} ms, "
               f"p95 {lat['p95']:.1f} ms, p99 {lat['p99']:.1f} ms, errors {half['errors']}")
-    total = sum(r["errors"] for r in report["runs"]) + (half["errors"] if half else 0)
+    total = (sum(r["errors"] for r in report["runs"]) + (half["errors"] if half else 0)
+             + sum(x["errors"] for x in (paired or {}).get("rounds", [])))
     report["errors_total"] = total
     print(f"\nerrors in the load runs: {total} (target 0: {'met' if total == 0 else 'NOT met'})")
     if total:
@@ -388,6 +395,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--baseline-seconds", type=float, default=3.0,
                     help="seconds of in-process clean() per size (default 3, at least 2)")
     ap.add_argument("--no-half-peak", action="store_true", help="skip the constant-rate run at half of peak")
+    ap.add_argument("--paired-rounds", type=int, default=5,
+                    help="rounds of in-process clean() then wrk at the peak's concurrency, back to back, on the "
+                         "10k documents (default 5; 0 skips them): the ratio of each round, and their median")
     ap.add_argument("--wrk", default=shutil.which("wrk") or "/usr/bin/wrk", help="wrk binary")
     ap.add_argument("--json", type=Path, default=None, help="also write all numbers to this JSON file")
     args = ap.parse_args(argv)
@@ -395,6 +405,8 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("--duration, --workers, --threads and every --concurrency must be at least 1")
     if args.baseline_seconds < 2:
         ap.error("--baseline-seconds must be at least 2")
+    if args.paired_rounds < 0:
+        ap.error("--paired-rounds must be 0 or more")
     if not Path(args.wrk).is_file():
         ap.error(f"wrk not found at {args.wrk} (install it, or pass --wrk PATH)")
 
@@ -461,6 +473,8 @@ def main(argv: list[str] | None = None) -> int:
 
                 if not args.no_half_peak:
                     report["half_peak"] = half_peak_run(args, report, lua, url, base, tmp)
+                if args.paired_rounds:
+                    report["paired"] = paired_rounds(args, report, docs, lua, url, base)
             except BaseException:
                 log.flush()
                 tail = log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-15:]
@@ -489,6 +503,34 @@ def main(argv: list[str] | None = None) -> int:
         args.json.write_text(json.dumps(report, indent=2))
         print(f"# wrote {args.json}")
     return 0
+
+
+def paired_rounds(args, report: dict, docs: dict, lua: dict, url: str, base: str) -> dict | None:
+    """The throughput ratio measured in pairs: in-process clean() for a few seconds, then wrk for as
+    long, back to back, several times. This machine's speed drifts by ±10% over minutes, which moves a
+    ratio of two runs minutes apart by as much; within a pair both halves see the same machine. The
+    server idles (and takes no CPU) while clean() runs in this process."""
+    label = "10k" if "10k" in report["peaks"] else next(iter(report["peaks"]), None)
+    if label is None:
+        return None
+    conc = report["peaks"][label]["concurrency"]
+    seconds = max(args.baseline_seconds, 3.0)
+    print(f"\n== paired rounds ({label}): in-process clean() {seconds:g} s, then wrk at {conc} connection(s) "
+          f"for {seconds:g} s ==")
+    print(f"{'round':>6} {'in-process':>11} {'req/s':>9} {'ratio':>7} {'errors':>7}")
+    rounds = []
+    for i in range(args.paired_rounds):
+        inside = in_process_rate(docs[label], seconds)["docs_per_s"]
+        r = run_wrk(args.wrk, url, lua[label][1], conc, int(round(seconds)))
+        wait_idle(base, drain_estimate(r))
+        per_worker = r["ok_per_s"] / args.workers
+        rounds.append({"in_process": inside, "req_per_s": r["ok_per_s"], "ratio": per_worker / inside,
+                       "errors": r["errors"]})
+        print(f"{i + 1:>6} {inside:>11.1f} {r['ok_per_s']:>9.1f} {per_worker / inside:>7.1%} {r['errors']:>7}",
+              flush=True)
+    ratios = sorted(x["ratio"] for x in rounds)
+    median = ratios[len(ratios) // 2] if len(ratios) % 2 else (ratios[len(ratios) // 2 - 1] + ratios[len(ratios) // 2]) / 2
+    return {"size": label, "concurrency": conc, "seconds": seconds, "rounds": rounds, "median_ratio": median}
 
 
 def half_peak_run(args, report: dict, lua: dict, url: str, base: str, tmp: Path) -> dict | None:
