@@ -16,6 +16,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -347,9 +348,11 @@ def summarize(report: dict) -> None:
               f"{base:>11.1f} {ratio:>7.1%}{verdict}")
     paired = report.get("paired")
     if paired:
-        verdict = f"target >= {RATIO_TARGET:.0%}: {'met' if paired['median_ratio'] >= RATIO_TARGET else 'NOT met'}"
+        verdict = ""
+        if paired["size"] == "10k":  # the target is stated for 10 KB documents, as in the table above
+            verdict = f" (target >= {RATIO_TARGET:.0%}: {'met' if paired['median_ratio'] >= RATIO_TARGET else 'NOT met'})"
         print(f"  paired rounds ({paired['size']}, {len(paired['rounds'])} rounds): median ratio "
-              f"{paired['median_ratio']:.1%} ({verdict}); rounds "
+              f"{paired['median_ratio']:.1%}{verdict}; rounds "
               + ", ".join(f"{x['ratio']:.1%}" for x in paired["rounds"]))
     half = report.get("half_peak")
     if half:
@@ -358,16 +361,16 @@ def summarize(report: dict) -> None:
               f"target {half['target_per_s']:.1f} req/s (half of {half['peak_per_s']:.1f}), achieved "
               f"{half['ok_per_s']:.1f} req/s with {half['connections']} connections: p50 {lat['p50']:.1f} ms, "
               f"p95 {lat['p95']:.1f} ms, p99 {lat['p99']:.1f} ms, errors {half['errors']}")
-    total = (sum(r["errors"] for r in report["runs"]) + (half["errors"] if half else 0)
-             + sum(x["errors"] for x in (paired or {}).get("rounds", [])))
+    every_run = report["runs"] + ([half] if half else []) + (paired["rounds"] if paired else [])
+    total = sum(r["errors"] for r in every_run)
     report["errors_total"] = total
     print(f"\nerrors in the load runs: {total} (target 0: {'met' if total == 0 else 'NOT met'})")
     if total:
         sockets: dict[str, int] = {}
-        for r in report["runs"] + ([half] if half else []):
+        for r in every_run:
             for k, v in r["socket_errors"].items():
                 sockets[k] = sockets.get(k, 0) + v
-        answers = sum(r["non2xx"] for r in report["runs"] + ([half] if half else []))
+        answers = sum(r["non2xx"] for r in every_run)
         print(f"  answers with status >= 400: {answers} (by status: the server log counts below); "
               f"socket errors: {sockets}")
 
@@ -523,14 +526,11 @@ def paired_rounds(args, report: dict, docs: dict, lua: dict, url: str, base: str
         inside = in_process_rate(docs[label], seconds)["docs_per_s"]
         r = run_wrk(args.wrk, url, lua[label][1], conc, int(round(seconds)))
         wait_idle(base, drain_estimate(r))
-        per_worker = r["ok_per_s"] / args.workers
-        rounds.append({"in_process": inside, "req_per_s": r["ok_per_s"], "ratio": per_worker / inside,
-                       "errors": r["errors"]})
-        print(f"{i + 1:>6} {inside:>11.1f} {r['ok_per_s']:>9.1f} {per_worker / inside:>7.1%} {r['errors']:>7}",
-              flush=True)
-    ratios = sorted(x["ratio"] for x in rounds)
-    median = ratios[len(ratios) // 2] if len(ratios) % 2 else (ratios[len(ratios) // 2 - 1] + ratios[len(ratios) // 2]) / 2
-    return {"size": label, "concurrency": conc, "seconds": seconds, "rounds": rounds, "median_ratio": median}
+        ratio = r["ok_per_s"] / args.workers / inside
+        rounds.append({**r, "size": label, "in_process": inside, "ratio": ratio})  # the whole wrk result
+        print(f"{i + 1:>6} {inside:>11.1f} {r['ok_per_s']:>9.1f} {ratio:>7.1%} {r['errors']:>7}", flush=True)
+    return {"size": label, "concurrency": conc, "seconds": seconds, "rounds": rounds,
+            "median_ratio": statistics.median(x["ratio"] for x in rounds)}
 
 
 def half_peak_run(args, report: dict, lua: dict, url: str, base: str, tmp: Path) -> dict | None:
