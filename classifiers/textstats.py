@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +20,6 @@ ALNUM, ALPHA, UPPER, DIGIT, PUNCT = 1, 2, 4, 8, 16
 COMMA, COPYRIGHT_SIGN, URL_CHAR, SEPARATOR, CURRENCY, SENTENCE_END, CLOSER, LOWER = (1 << i for i in range(5, 13))
 _SPECIAL = ((",", COMMA), ("©", COPYRIGHT_SIGN), ("@#", URL_CHAR), (cues.SEPARATOR_CHARS, SEPARATOR),
             (cues.CURRENCY, CURRENCY), (".!?…", SENTENCE_END), (" \n\"'”’)", CLOSER))
-_TOKEN = re.compile(r"[^\W_]+")  # the word tokens of the quality metric
 
 
 CUE_STOP, CUE_UI, CUE_FOOTER, CUE_COPYRIGHT, CUE_MONTH, CUE_URL, CUE_NUMERIC, CUE_UNIT = (1 << i for i in range(8))
@@ -149,12 +147,14 @@ def compute(texts: list[str], lang: str) -> TextStats:
     def count(bit: int) -> np.ndarray:
         return _segment_sums((flags & bit) != 0, starts, ends)
 
-    # Token boundaries from the ALNUM runs match the regex tokens one to one.
+    # Tokens are the runs of alphanumeric characters (what the regex [^\W_]+ finds).
     alnum = (flags & ALNUM) != 0
     edges = np.diff(np.concatenate(([False], alnum, [False])).astype(np.int8))
     tok_starts = np.flatnonzero(edges == 1)
     tok_ends = np.flatnonzero(edges == -1)
-    tokens = "\x00".join(_TOKEN.findall(joined)).lower().split("\x00") if len(tok_starts) else []
+    # The tokens themselves: every non-token character becomes a space, then one C-level split.
+    # (Token characters are never whitespace, so the split yields exactly the ALNUM runs.)
+    tokens = np.where(alnum, codes, np.uint32(32)).tobytes().decode("utf-32-le").lower().split()
     if len(tokens) != len(tok_starts):  # exotic case folding or marks: slice instead
         tokens = [joined[s:e].lower() for s, e in zip(tok_starts, tok_ends)]
     tok_seg = np.searchsorted(starts, tok_starts, side="right") - 1

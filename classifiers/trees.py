@@ -59,23 +59,25 @@ class TreeEnsemble:
         flat_x = x.ravel()
         row_base = (np.arange(n_rows, dtype=np.int32) * np.int32(x.shape[1]))[:, None]
         tree_base = (np.arange(n_trees, dtype=np.int32) * np.int32(n_internal))[None, :]
-        node = np.zeros((n_rows, n_trees), dtype=np.int32)
-        flat = np.empty_like(node)
+        # `node` indexes the flattened node arrays directly (tree_base + heap position), so one level
+        # down is node = 2 * node + (1 - tree_base) + right: three in-place operations.
+        node = np.repeat(tree_base, n_rows, axis=0)
+        step = np.int32(1) - tree_base
         column = np.empty_like(node)
         values = np.empty((n_rows, n_trees), dtype=np.float32)
         limits = np.empty((n_rows, n_trees), dtype=np.float32)
         right = np.empty((n_rows, n_trees), dtype=bool)
         for _ in range(self.depth):
-            np.add(node, tree_base, out=flat)
-            np.take(feature, flat, out=column)
-            np.add(column, row_base, out=column)
+            np.take(feature, node, out=column)
+            column += row_base
             np.take(flat_x, column, out=values)
-            np.take(threshold, flat, out=limits)
+            np.take(threshold, node, out=limits)
             np.greater(values, limits, out=right)
             node *= 2
-            node += 1
+            node += step
             node += right
-        node += (np.arange(n_trees, dtype=np.int32) * np.int32(self.leaf_value.shape[1]) - n_internal)[None, :]
+        # Heap position p >= n_internal of tree t is leaf p - n_internal, at t * (n_internal + 1) in leaf_value.
+        node += (np.arange(n_trees, dtype=np.int32) - np.int32(n_internal))[None, :]
         return self.baseline + self.leaf_value.ravel()[node].sum(axis=1)
 
     def to_arrays(self, prefix: str) -> dict[str, np.ndarray]:
