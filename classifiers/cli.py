@@ -58,7 +58,8 @@ def _parser() -> argparse.ArgumentParser:
             t.add_argument("--out", type=Path, default=Path(__file__).parent / "models",
                            help="where to write the model (default: the package's models folder)")
         else:
-            t.add_argument("--threshold", type=_threshold, default=0.5)
+            t.add_argument("--threshold", type=_threshold,
+                           help="decision threshold (default: each model's own, text 0.5, html 0.4)")
             t.add_argument("--report", type=Path, default=Path("reports/evaluation.json"))
         t.add_argument("--predictions", type=Path,
                        help="also write each document's out-of-fold article as JSON Lines (for benchmarks)")

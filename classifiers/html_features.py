@@ -12,7 +12,7 @@ import numpy as np
 
 from .arrays import shift
 from .features import DocumentFeatures
-from .segment_html import ATTR_COMMENT, ATTR_NEGATIVE, ATTR_POSITIVE, CONTEXT_BITS, TAG_IDS, HtmlPage
+from .segment_html import ATTR_COMMENT, ATTR_HIDDEN, ATTR_NEGATIVE, ATTR_POSITIVE, CONTEXT_BITS, TAG_IDS, HtmlPage
 
 _TAG_GROUPS = {
     "tag_p": ("p",), "tag_heading": ("h1", "h2", "h3", "h4", "h5", "h6"), "tag_li": ("li", "dt", "dd"),
@@ -23,7 +23,8 @@ _TAG_GROUPS = {
 }
 _CONTEXTS = ("article", "main", "nav", "aside", "header", "footer", "form", "figure", "figcaption", "li", "table",
              "blockquote", "a", "button", "pre", "h1", "h2", "address", "time", "label", "strong", "em", "small")
-_ATTRS = {"attr_negative": ATTR_NEGATIVE, "attr_positive": ATTR_POSITIVE, "attr_comment": ATTR_COMMENT}
+_ATTRS = {"attr_negative": ATTR_NEGATIVE, "attr_positive": ATTR_POSITIVE, "attr_comment": ATTR_COMMENT,
+          "attr_hidden": ATTR_HIDDEN}
 _NEIGHBOURED = ("link_density", "tag_p", "in_nav", "attr_negative")
 _OFFSETS = (-2, -1, 1, 2)
 
@@ -38,7 +39,8 @@ HTML_FEATURE_NAMES: tuple[str, ...] = (
        "signature_span", "declared_article", "declared_product", "declared_discussion", "declared_list",
        "declared_docs", "doc_share_in_li", "doc_share_in_table", "doc_log_headings", "doc_share_in_form",
        "doc_link_density", "doc_has_article_tag", "article_tag_prose_share", "in_article_tag_main",
-       "body_share", "doc_has_body", "title_overlap", "title_line", "after_title", "doc_prose_in_main_share")
+       "body_share", "doc_has_body", "title_overlap", "title_line", "after_title", "doc_prose_in_main_share",
+       "doc_hidden_prose_share")
     + tuple(f"{name}@{k:+d}" for k in _OFFSETS for name in _NEIGHBOURED)
 )
 _TOKEN = re.compile(r"[^\W_]+")
@@ -202,6 +204,8 @@ def html_features(page: HtmlPage, doc: DocumentFeatures, prose: np.ndarray) -> n
     c["after_title"] = np.sign(np.arange(n) - first_title) if first_title >= 0 else np.zeros(n)
     main_mask = c["in_main"] | in_article
     c["doc_prose_in_main_share"] = np.full(n, prose_words[main_mask].sum() / max(prose_words.sum(), 1e-9))
+    # A page whose running text is mostly hidden shows it by script: there, hidden is no sign of furniture.
+    c["doc_hidden_prose_share"] = np.full(n, prose_words[c["attr_hidden"]].sum() / max(prose_words.sum(), 1e-9))
     for k in _OFFSETS:
         for name in _NEIGHBOURED:
             c[f"{name}@{k:+d}"] = shift(c[name].astype(np.float64), k, fill=-1.0)

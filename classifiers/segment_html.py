@@ -267,7 +267,10 @@ class _Walker:
                         bits |= ATTR_HIDDEN
                 else:
                     bits, tokens = 0, ()
-                if skip or bits & ATTR_HIDDEN or tag == "input":
+                # Hidden elements (hidden, aria-hidden, display:none) are read, not skipped: scripts
+                # reveal them (tabs, accordions, streamed server rendering), and on some pages they hold
+                # the whole article. Their segments carry ATTR_HIDDEN; the model weighs it.
+                if skip or tag == "input":
                     if tag in ("title", "meta", "script", "head"):
                         self._scan_head(el, tag)
                     walker.skip_subtree()

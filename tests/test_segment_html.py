@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from classifiers.segment_html import segment_html
+from classifiers.segment_html import ATTR_HIDDEN, segment_html
 
 
 def texts(html: str) -> list[str]:
@@ -24,13 +24,19 @@ def test_br_and_nested_blocks_split_runs():
     assert texts(page) == ["first run", "second run", "inner block", "tail of outer"]
 
 
-def test_invisible_content_is_dropped():
+def test_invisible_content_is_dropped_and_hidden_content_is_flagged():
+    # Scripts, styles, templates, comments and (on a page with content) noscript never render.
+    # Hidden elements do render once a script reveals them (tabs, menus, streamed server rendering),
+    # so they are segmented with ATTR_HIDDEN for the model to weigh, not skipped.
     page = """<html><head><title>T</title><style>p{color:red}</style></head><body>
       <script>var a = "script text";</script><template><p>template text</p></template>
       <p hidden>hidden attr</p><div aria-hidden="true">aria hidden</div>
-      <div style="display: none">display none</div><!-- a comment -->
+      <div style="display: none">display <b>none</b></div><!-- a comment -->
       <noscript><p>enable javascript</p></noscript><p>visible text</p></body></html>"""
-    assert texts(page) == ["visible text"]
+    result = segment_html(page)
+    assert [s.text for s in result.segments] == ["hidden attr", "aria hidden", "display none", "visible text"]
+    hidden = [bool(c & ATTR_HIDDEN) for c in result.blocks.context]
+    assert hidden == [True, True, True, False]
 
 
 def test_noscript_is_used_when_the_page_has_nothing_else():
