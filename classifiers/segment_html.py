@@ -153,6 +153,7 @@ class _Walker:
 
     def __init__(self, include_noscript: bool, keep_links: bool):
         self.include_noscript = include_noscript
+        self.noscript_chars = 0  # text skipped inside <noscript>: decides the fallback walk
         self.keep_links = keep_links
         self.lines: list[str] = []
         self.table = BlockTable()
@@ -273,6 +274,8 @@ class _Walker:
                 if skip or tag == "input":
                     if tag in ("title", "meta", "script", "head"):
                         self._scan_head(el, tag)
+                    elif tag == "noscript":
+                        self.noscript_chars += sum(len(t.strip()) for t in el.itertext())
                     walker.skip_subtree()
                     frames.append(_Frame(tag, 0, 0, (), None, -1, False))
                     continue
@@ -374,7 +377,9 @@ def segment_html(html: str, keep_links: bool = False) -> HtmlPage:
     walker = _Walker(include_noscript=False, keep_links=keep_links)
     if root is not None:
         walker.walk(root)
-        if not walker.lines:  # content only inside <noscript>: pages that render by script
+        # Pages that render by script may serve their content to crawlers only inside <noscript>,
+        # next to a visible shell ("Loading…", "Skip to content"): use it when it holds more text.
+        if walker.noscript_chars > sum(map(len, walker.lines)):
             walker = _Walker(include_noscript=True, keep_links=keep_links)
             walker.walk(root)
     body, types = _json_ld(walker.jsonld)

@@ -44,6 +44,15 @@ def test_noscript_is_used_when_the_page_has_nothing_else():
     assert texts(page) == ["Only readable here."]
 
 
+def test_noscript_is_used_when_it_holds_more_than_the_visible_shell():
+    # Forum engines serve posts to crawlers inside <noscript>, next to a "Loading…" shell.
+    posts = "".join(f"<p>Post {i}: the valve still leaks after a fresh tubeless refill.</p>" for i in range(3))
+    page = f"<body><a href='#main'>Skip to content</a><p>Loading…</p><noscript>{posts}</noscript></body>"
+    assert texts(page)[:2] == ["Skip to content", "Loading…"] and len(texts(page)) == 5
+    short = "<body><p>A whole visible article paragraph, longer than the notice.</p><noscript><p>Enable JS</p></noscript></body>"
+    assert texts(short) == ["A whole visible article paragraph, longer than the notice."]
+
+
 def test_table_rows_join_their_cells():
     page = "<table><tr><th>Capacity</th><th>1.7 l</th></tr><tr><td>Power</td><td>3 kW</td></tr></table>"
     result = segment_html(page)
