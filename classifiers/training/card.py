@@ -37,7 +37,8 @@ _SUBJECT = {
     "html": "Segment classifier for web pages (HTML input): scores every text block of the DOM (paragraph,\n"
             "heading, list item, table row, ...) with the probability that it belongs to the main article,\n"
             "from the text features of the text model plus DOM features (tag and ancestor context,\n"
-            "class/id vocabulary, link density, container share of the page's prose, JSON-LD and title hints).",
+            "class/id vocabulary, link density, container share of the page's prose, JSON-LD and title hints,\n"
+            "whether the block sits in a hidden element that a script may reveal).",
 }
 
 
