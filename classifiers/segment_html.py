@@ -60,6 +60,7 @@ _COMMENT = re.compile(r"comment|reply|replies|discuss|disqus|review")  # all thr
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _ATTR_TOKEN = re.compile(r"[a-z]{2,}")
 _SPACES = re.compile(r"\s+")
+_NOSCRIPT_TEXT = lxml.etree.XPath(".//text()[not(ancestor::style) and not(ancestor::script)]")  # no CSS
 _MAX_JSONLD_CHARS = 2_000_000
 _ATTR_LEVELS = 3  # class/id tokens of the block and its nearest ancestors
 _MAX_CHAIN = 48  # block ancestors kept per segment (bounds the cost on absurdly deep pages)
@@ -268,14 +269,17 @@ class _Walker:
                         bits |= ATTR_HIDDEN
                 else:
                     bits, tokens = 0, ()
-                # Hidden elements (hidden, aria-hidden, display:none) are read, not skipped: scripts
+                # Hidden blocks (hidden, aria-hidden, display:none) are read, not skipped: scripts
                 # reveal them (tabs, accordions, streamed server rendering), and on some pages they hold
-                # the whole article. Their segments carry ATTR_HIDDEN; the model weighs it.
-                if skip or tag == "input":
+                # the whole article. Their segments carry ATTR_HIDDEN; the model weighs it. Hidden
+                # inline elements (icon glyphs, anchor marks, screen-reader twins) would merge unflagged
+                # into the visible text around them, so they stay skipped.
+                hidden_inline = bits & ATTR_HIDDEN and tag not in _BLOCK and tag not in _CELL
+                if skip or hidden_inline or tag == "input":
                     if tag in ("title", "meta", "script", "head"):
                         self._scan_head(el, tag)
                     elif tag == "noscript":
-                        self.noscript_chars += sum(len(t.strip()) for t in el.itertext())
+                        self.noscript_chars += sum(len(t.strip()) for t in _NOSCRIPT_TEXT(el))
                     walker.skip_subtree()
                     frames.append(_Frame(tag, 0, 0, (), None, -1, False))
                     continue

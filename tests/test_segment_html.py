@@ -39,6 +39,13 @@ def test_invisible_content_is_dropped_and_hidden_content_is_flagged():
     assert hidden == [True, True, True, False]
 
 
+def test_hidden_inline_elements_stay_out_of_visible_text():
+    # Icon glyphs, anchor marks and screen-reader twins would merge unflagged into the visible block.
+    page = """<h2>Opening hours<a class="anchor" aria-hidden="true" href="#h">#</a></h2>
+      <p>Price was 20 EUR<span style="display:none">10 EUR</span>, now <i aria-hidden="true">cart</i>15 EUR.</p>"""
+    assert texts(page) == ["Opening hours", "Price was 20 EUR, now 15 EUR."]
+
+
 def test_noscript_is_used_when_the_page_has_nothing_else():
     page = "<body><script>render()</script><noscript><p>Only readable here.</p></noscript></body>"
     assert texts(page) == ["Only readable here."]
@@ -51,6 +58,8 @@ def test_noscript_is_used_when_it_holds_more_than_the_visible_shell():
     assert texts(page)[:2] == ["Skip to content", "Loading…"] and len(texts(page)) == 5
     short = "<body><p>A whole visible article paragraph, longer than the notice.</p><noscript><p>Enable JS</p></noscript></body>"
     assert texts(short) == ["A whole visible article paragraph, longer than the notice."]
+    css = "<body><p>Visible text.</p><noscript><style>" + ".lazy{display:none}" * 50 + "</style></noscript></body>"
+    assert texts(css) == ["Visible text."]  # stylesheets inside <noscript> are not text
 
 
 def test_table_rows_join_their_cells():

@@ -25,10 +25,9 @@ MODES = ("text", "html")
 
 MODEL_VERSION = "1.0.0"
 # Decision threshold shipped with each model, read off the cross-validation sweep. HTML: page word
-# F1 0.870 at 0.4 against 0.855 at 0.5 (product and collection pages hold short content lines the
-# model is unsure of); 0.3 adds only 0.002 but lets more leaked blocks through (75% dropped, 84% at
-# 0.4). Text: 0.5, because lower thresholds keep more of the inserted foreign lines of the
-# contaminated set (66.8% dropped at 0.5, 60.9% at 0.4).
+# F1 peaks at 0.4 (0.870; 0.866 at 0.5, 0.869 at 0.3): product and collection pages hold short
+# content lines the model is unsure of. Text: 0.5, because lower thresholds keep more of the
+# inserted foreign lines of the contaminated set (66.8% dropped at 0.5, 60.9% at 0.4).
 DEFAULT_THRESHOLDS = {"text": 0.5, "html": 0.4}
 
 
