@@ -153,10 +153,9 @@ def compute(texts: list[str], lang: str) -> TextStats:
     tok_starts = np.flatnonzero(edges == 1)
     tok_ends = np.flatnonzero(edges == -1)
     # The tokens themselves: every non-token character becomes a space, then one C-level split.
-    # (Token characters are never whitespace, so the split yields exactly the ALNUM runs.)
+    # Token characters are never whitespace and lower() never makes any, so the split yields exactly
+    # one token per ALNUM run (even where lower-casing changes a token's length).
     tokens = np.where(alnum, codes, np.uint32(32)).tobytes().decode("utf-32-le").lower().split()
-    if len(tokens) != len(tok_starts):  # exotic case folding or marks: slice instead
-        tokens = [joined[s:e].lower() for s, e in zip(tok_starts, tok_ends)]
     tok_seg = np.searchsorted(starts, tok_starts, side="right") - 1
     vocab = list(dict.fromkeys(tokens))
     index = {t: i for i, t in enumerate(vocab)}
