@@ -100,7 +100,8 @@ def clean(text: str | None = None, *, html: str | bytes | None = None, threshold
     _check(deadline, "features")
     scores = model.score(doc)
     _check(deadline, "scoring")
-    keep = scores >= (model.threshold if threshold is None else threshold)
+    threshold = float(model.threshold if threshold is None else threshold)
+    keep = scores >= threshold
     kinds = assign_kinds(doc.matrix, keep)
     if format == "markdown":
         blocks = [Block(s.text, heading_level=2 if k is Kind.HEADING else 0) for s, k in zip(segments, kinds)]
@@ -111,7 +112,7 @@ def clean(text: str | None = None, *, html: str | bytes | None = None, threshold
     return Result(
         article=article, lang=doc.lang,
         segments=tuple(_results(segments, spans, scores, keep, kinds)) if include_segments else (),
-        model={"name": model.name, "version": model.version},
+        model={"name": model.name, "version": model.version}, threshold=threshold,
     )
 
 
@@ -125,7 +126,8 @@ def _clean_html(html: str | bytes, threshold, include_segments, fmt, links, char
     _check(deadline, "features")
     scores = model.score(doc)
     _check(deadline, "scoring")
-    keep = scores >= (model.threshold if threshold is None else threshold)
+    threshold = float(model.threshold if threshold is None else threshold)
+    keep = scores >= threshold
     b = page.blocks
     blocks = [
         Block(s.text, markdown_text=b.markdown[i] if links else "", heading_level=b.heading_level[i],
@@ -138,7 +140,7 @@ def _clean_html(html: str | bytes, threshold, include_segments, fmt, links, char
     return Result(
         article=article, lang=doc.lang, title=page.og_title or page.title,
         segments=tuple(_results(page.segments, spans, scores, keep, kinds, b.paths)) if include_segments else (),
-        model={"name": model.name, "version": model.version}, warnings=tuple(page.warnings),
+        model={"name": model.name, "version": model.version}, warnings=tuple(page.warnings), threshold=threshold,
     )
 
 

@@ -81,6 +81,7 @@ class Result:
     model: dict[str, str] = field(default_factory=dict)
     title: str | None = None  # HTML input: the page title (og:title, else <title>)
     warnings: tuple[str, ...] = ()
+    threshold: float | None = None  # the decision threshold the labels were set with (the model's unless asked)
 
     def to_dict(self, include_segments: bool = True) -> dict[str, Any]:
         out: dict[str, Any] = {"article": self.article, "lang": self.lang}
@@ -91,4 +92,6 @@ class Result:
         if include_segments:
             out["segments"] = [s.to_dict() for s in self.segments]
         out["model"] = dict(self.model)
+        if self.threshold is not None:
+            out["threshold"] = self.threshold
         return out

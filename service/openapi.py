@@ -52,6 +52,9 @@ SCHEMAS: dict[str, Any] = {
             "model": {"type": "object", "required": ["name", "version"],
                       "properties": {"name": {"type": "string"}, "version": {"type": "string"}}},
             "timing_ms": {"type": "number", "minimum": 0},
+            "threshold": {"type": "number", "minimum": 0, "maximum": 1,
+                          "description": "the decision threshold the labels were set with: the request's, "
+                                         "else the model's default for the input mode"},
             "warnings": {"type": "array", "items": {"type": "string"}},
         },
         "additionalProperties": False,

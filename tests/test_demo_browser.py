@@ -168,8 +168,8 @@ def test_page_loads_without_console_errors_or_foreign_requests(demo):
     assert page.title() == "boilercut demo"
     for control in ("Scraped text or HTML", "Threshold", "Article format", "Text", "HTML"):
         assert page.get_by_label(control, exact=True).count() == 1, control
-    assert page.input_value("#threshold") == "0.5"
-    assert page.text_content("#threshold-value") == "0.50"
+    assert page.text_content("#threshold-value") == "model default"
+    assert page.is_hidden("#threshold-default")
     assert page.is_checked("input[name=mode][value=text]")
     assert page.is_hidden("#results") and page.is_hidden("#error")
     assert demo.console_errors == [] and demo.page_errors == []
@@ -221,9 +221,14 @@ def test_clean_shows_every_segment_coloured_by_label_and_the_article(demo):
 
 def test_threshold_and_format_controls_reach_the_api(demo):
     page = demo.page
-    demo.clean(SCRAPED)
     sent = []
     page.on("request", lambda r: sent.append(r.post_data_json) if r.url.endswith("/v1/clean") else None)
+    demo.clean(SCRAPED)
+    # An untouched slider sends nothing: the model decides at its own default, which the answer reports.
+    assert "threshold" not in sent[0]
+    _, default = api(demo.base, {"text": SCRAPED})
+    assert page.text_content("#threshold-value") == f"{default['threshold']:.2f} (model default)"
+    assert float(page.input_value("#threshold")) == default["threshold"]
     with page.expect_response("**/v1/clean"):
         page.select_option("#format", "markdown")  # re-cleans on change
     demo.idle()
@@ -232,11 +237,32 @@ def test_threshold_and_format_controls_reach_the_api(demo):
     page.click("#clean")
     demo.idle()
     assert page.text_content("#threshold-value") == "0.99"
-    assert sent[0]["format"] == "markdown" and sent[0]["threshold"] == 0.5 and sent[0]["text"] == SCRAPED
+    assert sent[1]["format"] == "markdown" and "threshold" not in sent[1] and sent[1]["text"] == SCRAPED
     assert sent[-1]["threshold"] == 0.99
     assert {"text", "format", "threshold", "include_segments"} == set(sent[-1])
     _, strict = api(demo.base, {"text": SCRAPED, "threshold": 0.99})
     assert [s["label"] for s in demo.segments()] == [s["label"] for s in strict["segments"]]
+    with page.expect_response("**/v1/clean"):
+        page.click("#threshold-default")  # back to the model's own threshold, re-cleaned
+    demo.idle()
+    assert "threshold" not in sent[-1] and page.is_hidden("#threshold-default")
+    assert page.text_content("#threshold-value") == f"{default['threshold']:.2f} (model default)"
+    assert [s["label"] for s in demo.segments()] == [s["label"] for s in default["segments"]]
+    assert demo.page_errors == []
+
+
+@pytest.mark.skipif(not HTML_MODEL.exists(), reason="no HTML model")
+def test_html_input_is_decided_at_the_html_models_own_threshold(demo):
+    sent = []
+    demo.page.on("request", lambda r: sent.append(r.post_data_json) if r.url.endswith("/v1/clean") else None)
+    demo.clean(PAGE_HTML)
+    demo.page.wait_for_selector("#segments li.seg")
+    _, default = api(demo.base, {"html": PAGE_HTML})
+    _, text_default = api(demo.base, {"text": SCRAPED})
+    assert "threshold" not in sent[0] and "html" in sent[0]
+    assert default["threshold"] != text_default["threshold"]  # the two models' defaults differ
+    assert demo.page.text_content("#threshold-value") == f"{default['threshold']:.2f} (model default)"
+    assert [s["label"] for s in demo.segments()] == [s["label"] for s in default["segments"]]
     assert demo.page_errors == []
 
 
@@ -322,7 +348,7 @@ def test_html_input_without_html_model_shows_the_service_error(demo):
 def test_api_error_is_shown_and_the_page_keeps_working(demo):
     page = demo.page
     demo.clean(SCRAPED)  # an earlier answer, which the error must replace
-    page.evaluate("() => { const t = document.getElementById('threshold'); t.max = '5'; t.value = '5'; }")
+    page.evaluate("() => { const t = document.getElementById('threshold'); t.max = '5'; t.value = '5'; t.dispatchEvent(new Event('input')); }")
     with page.expect_response("**/v1/clean") as resp:
         page.click("#clean")
     assert resp.value.status == 422

@@ -5,7 +5,7 @@ import concurrent.futures
 
 import pytest
 
-from classifiers import Kind, Label, Result, clean
+from classifiers import Kind, Label, Result, clean, load_model
 from fixture_docs import KNOWN_MISSES, all_fixtures
 
 FIXTURES = all_fixtures()
@@ -157,3 +157,13 @@ def test_one_site_line_around_a_short_clean_story_is_dropped(site_line):
                 assert labels[site_line] is Label.BOILERPLATE, (doc.name, n, text[:80])
                 checked += 1
     assert checked >= 15
+
+
+def test_result_reports_the_threshold_it_was_decided_with():
+    text = FIXTURES[0].text
+    default = clean(text)
+    assert default.threshold == load_model().threshold
+    assert default.to_dict()["threshold"] == default.threshold
+    strict = clean(text, threshold=1)
+    assert strict.threshold == 1.0 and isinstance(strict.threshold, float)
+    assert all(s.label.value == "boilerplate" for s in strict.segments if s.score < 1.0)
