@@ -1,14 +1,19 @@
 """Seeded, deterministic language identification that never raises.
 
-langdetect costs ~1.5 ms a call on a few hundred characters, so callers pass a
-bounded sample (the document's longest lines), never every line.
+langdetect costs ~1.5-2 ms a call on a few hundred characters, so callers pass a
+bounded sample (the document's longest lines), never every line. Most scraped
+pages are plainly English prose; those are recognised from their function words
+first (tens of microseconds) and langdetect decides every other sample.
 """
 from __future__ import annotations
 
+import re
 import threading
 
 from langdetect import detector_factory
 from langdetect.lang_detect_exception import LangDetectException
+
+from .cues import STOP_WORDS
 
 UNDETERMINED = "und"
 SAMPLE_CHARS = 300  # enough for a confident guess on prose; cost grows with length
@@ -17,6 +22,26 @@ _MIN_CHARS = 20
 _MIN_PROBABILITY = 0.7
 _SEED = 0
 _init_lock = threading.Lock()
+# Plain English: at least this many words, this many of them distinct, and this share of
+# English function words, with no other stop-word list reaching half of it. On the 4,210
+# shared text documents this fires on 87% and never disagrees with langdetect's answer
+# (except once, on a "Book Now *" menu it calls Polish; the distinct-word rule sends that
+# one to langdetect as before).
+_EN_MIN_WORDS = 15
+_EN_MIN_DISTINCT = 10
+_EN_MIN_SHARE = 0.3
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_OTHER_STOP_WORDS = tuple(words for lang, words in STOP_WORDS.items() if lang != "en")
+
+
+def _plainly_english(sample: str) -> bool:
+    words = _WORD.findall(sample.lower())
+    if len(words) < _EN_MIN_WORDS or len(set(words)) < _EN_MIN_DISTINCT:
+        return False
+    english = sum(map(STOP_WORDS["en"].__contains__, words))
+    if english < _EN_MIN_SHARE * len(words):
+        return False
+    return all(sum(map(other.__contains__, words)) < english / 2 for other in _OTHER_STOP_WORDS)
 
 
 def _factory() -> detector_factory.DetectorFactory:
@@ -31,6 +56,8 @@ def detect(sample: str) -> str:
     sample = sample[:SAMPLE_CHARS]
     if sum(ch.isalpha() for ch in sample) < _MIN_CHARS:
         return UNDETERMINED
+    if _plainly_english(sample):
+        return "en"
     detector = _factory().create()
     detector.n_trial = _TRIALS
     detector.seed = _SEED  # each detector reseeds its own Random: deterministic, thread-safe
