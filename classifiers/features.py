@@ -38,6 +38,7 @@ _TOPIC = (
     "run_centroid_sim", "run_fact_per_word", "run_cap_word_ratio", "run_log_len", "run_index",
     "run_index_from_end", "since_teaser", "until_prose", "since_prose", "window_prose_share",
     "window_log_words", "block_centroid_sim", "block_log_words", "block_bridge_sim", "block_context_sim",
+    "block_support_share",
 )
 _NEIGHBOURED = ("log_words", "stop_ratio", "ends_sentence", "ui_ratio", "starts_bullet", "centroid_sim",
                 "fact_per_word", "teaser_prefix", "cap_word_ratio", "key_value")
@@ -222,6 +223,7 @@ def _topic_features(f: dict[str, np.ndarray], stats: textstats.TextStats) -> dic
     t["block_centroid_sim"] = topic.block_similarity(stats.terms, prior, blocks)
     t["block_log_words"] = np.log1p(np.bincount(blocks, weights=words)[blocks])
     t["block_bridge_sim"], t["block_context_sim"] = topic.block_context_similarity(stats.terms, blocks)
+    t["block_support_share"] = topic.block_support_share(stats.terms, prior, blocks)
     return t
 
 

@@ -22,7 +22,7 @@ SEQUENCE_FEATURE_NAMES: tuple[str, ...] = (
     + ("p1_mean2", "p1_mean5", "p1_mean10", "p1_max_before", "p1_max_after", "content_mass_before",
        "content_mass_after", "p1_run_mean", "p1_centroid_sim", "p1_support_share", "p1_doc_mean",
        "p1_doc_content_share", "p1_block_centroid_sim", "p1_block_log_words", "p1_block_min_dist",
-       "p1_block_bridge_sim", "p1_block_context_sim")
+       "p1_block_bridge_sim", "p1_block_context_sim", "p1_block_support_share")
 )
 
 
@@ -49,6 +49,7 @@ def sequence_features(doc: DocumentFeatures, x1: np.ndarray, p1: np.ndarray) -> 
     cols["p1_block_centroid_sim"] = topic.block_similarity(doc.terms, content_words, runs) if n else p1
     cols["p1_block_log_words"] = np.log1p(np.bincount(runs, weights=doc.n_words)[runs]) if n else p1
     cols["p1_block_bridge_sim"], cols["p1_block_context_sim"] = topic.block_context_similarity(doc.terms, runs)
+    cols["p1_block_support_share"] = topic.block_support_share(doc.terms, content_words, runs) if n else p1
     length, index = run_position(runs) if n else (p1, p1)
     cols["p1_block_min_dist"] = np.log1p(np.minimum(index, length - 1 - index))
     cols["p1_centroid_sim"] = topic.centroid_similarity(doc.terms, content_words)

@@ -151,6 +151,28 @@ def block_similarity(terms: TermMatrix, weights: np.ndarray, block_ids: np.ndarr
     return _cosine(dot, per_block(block_vals**2), outside_sq)[block_ids]
 
 
+def block_support_share(terms: TermMatrix, weights: np.ndarray, block_ids: np.ndarray) -> np.ndarray:
+    """Share of a block's distinct (segment, word) pairs whose word occurs in the weighted text outside the block.
+
+    A story's own list or subheading reuses the story's words; a spec sheet or
+    teaser list leaked from another page hardly does, however short its lines.
+    Blocks without content words get -1.
+    """
+    if terms.n_rows == 0:
+        return np.zeros(0)
+    n_blocks = int(block_ids.max()) + 1
+    width = max(terms.n_cols, 1)
+    row_weight = weights[terms.rows]
+    mass = np.bincount(terms.cols, weights=row_weight, minlength=terms.n_cols)
+    _, inverse = np.unique(block_ids[terms.rows] * width + terms.cols, return_inverse=True)
+    inside = np.bincount(inverse, weights=row_weight)
+    outside = (mass[terms.cols] - inside[inverse]) > 1e-9
+    block_of_entry = block_ids[terms.rows]
+    found = np.bincount(block_of_entry, weights=outside.astype(np.float64), minlength=n_blocks)
+    total = np.bincount(block_of_entry, minlength=n_blocks)
+    return np.where(total > 0, found / np.maximum(total, 1), -1.0)[block_ids]
+
+
 def block_context_similarity(terms: TermMatrix, block_ids: np.ndarray, window: int = 3
                              ) -> tuple[np.ndarray, np.ndarray]:
     """For each block: (similarity of the text before it to the text after it,

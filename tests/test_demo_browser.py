@@ -193,8 +193,9 @@ def test_clean_shows_every_segment_coloured_by_label_and_the_article(demo):
         assert got["path"] is None  # text input has no DOM paths
     by_text = {s["text"]: s for s in shown}
     assert all(by_text[p]["label"] == "article" for p in PARAGRAPHS)
-    assert by_text[FOOTER]["label"] == "boilerplate"
-    assert by_text[NAV]["label"] == "boilerplate"
+    # Menu and cookie notice: clear-cut. (The footer names the town the story is about, which pulls
+    # its score towards 0.5; whichever side it falls on, the page shows what the API answered.)
+    assert by_text[NAV]["label"] == by_text[COOKIES]["label"] == "boilerplate"
 
     colour = "el => getComputedStyle(el).backgroundColor"
     article_bg = page.eval_on_selector("#segments li.seg.article", colour)
@@ -211,7 +212,7 @@ def test_clean_shows_every_segment_coloured_by_label_and_the_article(demo):
     assert page.get_attribute("#view-article", "aria-pressed") == "true"
     article = page.text_content("#article")
     assert all(p in article for p in PARAGRAPHS)
-    assert FOOTER not in article and "cookies" not in article
+    assert article == expected["article"] and NAV not in article and "cookies" not in article
     page.get_by_role("button", name="Segments").click()
     assert page.is_visible("#segments") and page.is_hidden("#article")
 

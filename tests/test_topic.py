@@ -202,3 +202,27 @@ def test_an_inserted_block_does_not_bridge_while_the_story_flows_over_it():
     blocks = np.array([0, 1, 2, 3, 3, 4, 5, 6])  # the two football lines form one block
     bridge, context = topic.block_context_similarity(stats.terms, blocks)
     assert bridge[3] > context[3]  # the story before and after the box is more alike than the box is to either
+
+
+@pytest.mark.parametrize("n,seed", [(1, 0), (3, 1), (8, 2), (30, 3)])
+def test_block_support_share_matches_a_loop(n, seed):
+    dense = random_dense(n, seed=seed, empty_rows=(2,))
+    weights = np.random.default_rng(seed).random(n) * 5 * (np.arange(n) % 3 != 0)  # some rows weigh nothing
+    blocks = _blocks(n, seed)
+    got = topic.block_support_share(topic.TermMatrix.from_dense(dense), weights, blocks)
+    for i in range(n):
+        inside = blocks == blocks[i]
+        outside_mass = (weights[~inside, None] * (dense[~inside] != 0)).sum(axis=0)
+        pairs = [(r, c) for r in np.flatnonzero(inside) for c in np.flatnonzero(dense[r])]
+        want = np.mean([outside_mass[c] > 0 for _, c in pairs]) if pairs else -1.0
+        assert got[i] == pytest.approx(want, abs=1e-9)
+
+
+def test_a_leaked_box_is_unsupported_while_the_storys_own_list_is_supported():
+    own_list = ["• Dockworkers' wage deal", "• Container port strike ballot"]
+    texts = PORT_STRIKE[:3] + FOOTBALL + PORT_STRIKE[3:5] + own_list + PORT_STRIKE[5:]
+    stats = textstats.compute(texts, "en")
+    blocks = np.array([0, 1, 2, 3, 3, 4, 5, 6, 6, 7])
+    share = topic.block_support_share(stats.terms, stats.n_words * 1.0, blocks)
+    assert share[3] == share[4] < 0.2
+    assert share[7] == share[8] > 0.5
