@@ -1,0 +1,148 @@
+"""Does the text model carry over to text converters it was never trained on?
+
+The text model learns from two renderings of the shared pages (Resiliparse blocks and a naive
+BeautifulSoup rendering). Scrapers use many others. This script trains the text model on four
+of the five domain folds (exactly as `boilercut evaluate` does), then cleans the held-out
+fold's pages rendered by each converter and scores the article against the ground truth:
+
+    .venv/bin/python benchmarks/converters.py [--fold 0] [--out reports/converters.json]
+
+Converters: the two training renderings (from the dataset files), the same blocks text
+hard-wrapped at 72 columns, and inscriptis, html2text (no links; and wrapped at 78) and
+html-text rendered here from the page HTML (each skipped when not installed:
+`pip install inscriptis html2text html-text`). "keep all" is the score of returning the
+whole rendering, i.e. how much boilerplate the converter lets through.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+import textwrap
+import time
+from collections import defaultdict
+from pathlib import Path
+from statistics import mean
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from classifiers import clean  # noqa: E402
+from classifiers.training.data import default_data_dir  # noqa: E402
+from classifiers.training.fit import assign_folds, fit_two_stage  # noqa: E402
+from classifiers.training.metrics import shingle_f1, word_f1  # noqa: E402
+from classifiers.training.train import load_rows  # noqa: E402
+from classifiers.model import SegmentModel, load as load_model  # noqa: E402
+
+
+def fold_model(data_dir: Path, fold: int, folds: int = 5) -> tuple[SegmentModel, set[str]]:
+    """The text model trained without the domains of `fold`, and the page ids of that fold."""
+    rows = [r for r in load_rows(data_dir, workers=2, max_docs=None, progress=False) if r.doc.evaluated]
+    assignment = assign_folds([r.doc.domain for r in rows], folds)
+    held_out = {d for d, f in assignment.items() if f == fold}
+    domain_of_id = {r.doc.id: r.doc.domain for r in rows if r.doc.dataset != "contaminated"}
+
+    def usable(r) -> bool:  # the same rule as cross_validate: no held-out host, page or donor
+        return (r.doc.trainable and r.doc.domain not in held_out
+                and not any(domain_of_id.get(d) in held_out for d in r.doc.donor_ids))
+
+    model = fit_two_stage([r for r in rows if usable(r)])
+    shipped = load_model()  # its calibration and threshold: the decision rule users get
+    model = SegmentModel(model.lexicon, model.stage1, model.stage2, shipped.calibration, shipped.threshold,
+                         shipped.metadata)
+    ids = {r.doc.id for r in rows if r.doc.dataset != "contaminated" and r.doc.domain in held_out}
+    return model, ids
+
+
+def _html2text(width: int):
+    import html2text
+
+    def render(page: str) -> str:
+        converter = html2text.HTML2Text()
+        converter.body_width, converter.ignore_images, converter.ignore_links = width, True, True
+        return converter.handle(page)
+    return render
+
+
+def converters() -> dict[str, object]:
+    """name -> page HTML -> text, for the converters that are installed."""
+    found = {}
+    try:
+        from inscriptis import get_text
+        found["inscriptis"] = get_text
+    except ImportError:
+        pass
+    try:
+        import html2text  # noqa: F401
+        found["html2text"] = _html2text(0)
+        found["html2text-wrap78"] = _html2text(78)
+    except ImportError:
+        pass
+    try:
+        import html_text
+        found["html-text"] = lambda page: html_text.extract_text(page, guess_layout=True)
+    except ImportError:
+        pass
+    return found
+
+
+def renderings(data_dir: Path, ids: set[str]) -> tuple[dict[str, dict[str, str]], dict[str, tuple[str, str]]]:
+    """rendering -> page id -> text, and page id -> (page type, ground truth)."""
+    texts: dict[str, dict[str, str]] = defaultdict(dict)
+    truth = {}
+    for name in ("blocks", "naive"):
+        with gzip.open(data_dir / "wcxb-dev" / f"text-{name}.jsonl.gz", "rt", encoding="utf-8") as fh:
+            for line in fh:
+                r = json.loads(line)
+                if r["id"] in ids and r["article"].strip():
+                    texts[name][r["id"]] = r["text"]
+                    truth[r["id"]] = (r["page_type"], r["article"])
+    texts["blocks-wrap72"] = {i: "\n".join(textwrap.fill(x, 72) for x in t.split("\n"))
+                              for i, t in texts["blocks"].items()}
+    render = converters()
+    with gzip.open(data_dir / "wcxb-dev" / "pages.jsonl.gz", "rt", encoding="utf-8") as fh:
+        for line in fh:
+            r = json.loads(line)
+            if r["id"] in truth:
+                for name, fn in render.items():
+                    texts[name][r["id"]] = fn(r["html"])
+    return texts, truth
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", type=Path, default=None)
+    ap.add_argument("--fold", type=int, default=0)
+    ap.add_argument("--out", type=Path, default=None, help="also write the numbers as JSON")
+    args = ap.parse_args()
+    data_dir = args.data or default_data_dir()
+    started = time.time()
+    model, ids = fold_model(data_dir, args.fold)
+    print(f"fold {args.fold}: model trained without its domains in {time.time() - started:.0f} s", flush=True)
+    texts, truth = renderings(data_dir, ids)
+    types = sorted({t for t, _ in truth.values()}, key=lambda t: -sum(v[0] == t for v in truth.values()))
+    report = {}
+    print(f"{'rendering':18s} {'docs':>5s} {'word F1':>8s} {'4-gram':>7s} {'keep all':>9s}  " +
+          " ".join(f"{t[:8]:>8s}" for t in types))
+    for name, by_id in texts.items():
+        scores = defaultdict(list)
+        for doc_id, text in by_id.items():
+            page_type, gold = truth[doc_id]
+            article = clean(text, model=model, include_segments=False).article
+            row = (word_f1(article, gold), shingle_f1(article, gold), word_f1(text, gold))
+            scores["all"].append(row)
+            scores[page_type].append(row)
+        report[name] = {k: {"docs": len(v), "word_f1": mean(x[0] for x in v), "shingle_f1": mean(x[1] for x in v),
+                            "keep_all_word_f1": mean(x[2] for x in v)} for k, v in scores.items()}
+        a = report[name]["all"]
+        print(f"{name:18s} {a['docs']:5d} {a['word_f1']:8.4f} {a['shingle_f1']:7.4f} {a['keep_all_word_f1']:9.4f}  " +
+              " ".join(f"{report[name][t]['word_f1']:8.3f}" if t in report[name] else f"{'-':>8s}" for t in types),
+              flush=True)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps({"fold": args.fold, "renderings": report}, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
