@@ -38,7 +38,11 @@ from classifiers.model import SegmentModel, load as load_model  # noqa: E402
 
 def fold_model(data_dir: Path, fold: int, folds: int = 5) -> tuple[SegmentModel, set[str]]:
     """The text model trained without the domains of `fold`, and the page ids of that fold."""
-    rows = [r for r in load_rows(data_dir, workers=2, max_docs=None, progress=False) if r.doc.evaluated]
+    if not 0 <= fold < folds:
+        raise SystemExit(f"--fold must be within 0..{folds - 1}")
+    everything = load_rows(data_dir, workers=2, max_docs=None, progress=False)
+    rows = [r for r in everything if r.doc.evaluated]
+    training_only = [r for r in everything if not r.doc.evaluated]  # joins every training fold, as in evaluate
     assignment = assign_folds([r.doc.domain for r in rows], folds)
     held_out = {d for d, f in assignment.items() if f == fold}
     domain_of_id = {r.doc.id: r.doc.domain for r in rows if r.doc.dataset != "contaminated"}
@@ -47,7 +51,7 @@ def fold_model(data_dir: Path, fold: int, folds: int = 5) -> tuple[SegmentModel,
         return (r.doc.trainable and r.doc.domain not in held_out
                 and not any(domain_of_id.get(d) in held_out for d in r.doc.donor_ids))
 
-    model = fit_two_stage([r for r in rows if usable(r)])
+    model = fit_two_stage([r for r in (*rows, *training_only) if usable(r)])
     shipped = load_model()  # its calibration and threshold: the decision rule users get
     model = SegmentModel(model.lexicon, model.stage1, model.stage2, shipped.calibration, shipped.threshold,
                          shipped.metadata)

@@ -49,6 +49,8 @@ def sequence_features(doc: DocumentFeatures, x1: np.ndarray, p1: np.ndarray) -> 
     cols["p1_block_centroid_sim"] = topic.block_similarity(doc.terms, content_words, runs) if n else p1
     cols["p1_block_log_words"] = np.log1p(np.bincount(runs, weights=doc.n_words)[runs]) if n else p1
     cols["p1_block_bridge_sim"], cols["p1_block_context_sim"] = topic.block_context_similarity(doc.terms, runs)
+    # First-pass scores are never exactly 0, so this counts a word used anywhere outside the run
+    # (the scores do not weigh it); the trees learned it that way.
     cols["p1_block_support_share"] = topic.block_support_share(doc.terms, content_words, runs) if n else p1
     length, index = run_position(runs) if n else (p1, p1)
     cols["p1_block_min_dist"] = np.log1p(np.minimum(index, length - 1 - index))

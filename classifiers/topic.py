@@ -152,11 +152,14 @@ def block_similarity(terms: TermMatrix, weights: np.ndarray, block_ids: np.ndarr
 
 
 def block_support_share(terms: TermMatrix, weights: np.ndarray, block_ids: np.ndarray) -> np.ndarray:
-    """Share of a block's distinct (segment, word) pairs whose word occurs in the weighted text outside the block.
+    """Share of a block's distinct (segment, word) pairs whose word occurs outside the block in a
+    segment of non-zero weight.
 
     A story's own list or subheading reuses the story's words; a spec sheet or
     teaser list leaked from another page hardly does, however short its lines.
-    Blocks without content words get -1.
+    Blocks without content words get -1. Any positive weight counts: with the
+    stage-one prose prior that means "used by the prose"; with first-pass scores
+    (never exactly 0) it means "used anywhere else in the document".
     """
     if terms.n_rows == 0:
         return np.zeros(0)

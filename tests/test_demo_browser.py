@@ -229,7 +229,7 @@ def test_threshold_and_format_controls_reach_the_api(demo):
     assert "threshold" not in sent[0]
     _, default = api(demo.base, {"text": SCRAPED})
     assert page.text_content("#threshold-value") == f"{default['threshold']:.2f} (model default)"
-    assert float(page.input_value("#threshold")) == default["threshold"]
+    assert float(page.input_value("#threshold")) == pytest.approx(default["threshold"], abs=0.005)  # step 0.01
     with page.expect_response("**/v1/clean"):
         page.select_option("#format", "markdown")  # re-cleans on change
     demo.idle()
@@ -249,6 +249,25 @@ def test_threshold_and_format_controls_reach_the_api(demo):
     assert "threshold" not in sent[-1] and page.is_hidden("#threshold-default")
     assert page.text_content("#threshold-value") == f"{default['threshold']:.2f} (model default)"
     assert [s["label"] for s in demo.segments()] == [s["label"] for s in default["segments"]]
+    assert demo.page_errors == []
+
+
+def test_a_slider_move_during_a_request_is_applied_when_it_ends(demo):
+    page = demo.page
+    sent = []
+    page.on("request", lambda r: sent.append(r.post_data_json) if r.url.endswith("/v1/clean") else None)
+    big = "\n".join([SCRAPED] * 150)  # slow enough to move the slider while it is being cleaned
+    page.fill("#input", big)
+    moved = "() => { const t = document.getElementById('threshold'); t.value = '0.9';" \
+            " t.dispatchEvent(new Event('input')); t.dispatchEvent(new Event('change')); }"
+    with page.expect_response(lambda r: r.url.endswith("/v1/clean") and r.request.post_data_json.get("threshold") == 0.9):
+        page.click("#clean")
+        page.evaluate(moved)  # while the first request runs: its change event must not be lost
+    demo.idle()
+    assert len(sent) == 2 and "threshold" not in sent[0] and sent[1]["threshold"] == 0.9
+    assert page.text_content("#threshold-value") == "0.90"  # not overwritten by the first answer's default
+    _, strict = api(demo.base, {"text": big, "threshold": 0.9})
+    assert [s["label"] for s in demo.segments()] == [s["label"] for s in strict["segments"]]
     assert demo.page_errors == []
 
 
