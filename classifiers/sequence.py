@@ -49,13 +49,14 @@ def sequence_features(doc: DocumentFeatures, x1: np.ndarray, p1: np.ndarray) -> 
     cols["p1_block_centroid_sim"] = topic.block_similarity(doc.terms, content_words, runs) if n else p1
     cols["p1_block_log_words"] = np.log1p(np.bincount(runs, weights=doc.n_words)[runs]) if n else p1
     cols["p1_block_bridge_sim"], cols["p1_block_context_sim"] = topic.block_context_similarity(doc.terms, runs)
-    # First-pass scores are never exactly 0, so this counts a word used anywhere outside the run
-    # (the scores do not weigh it); the trees learned it that way.
-    cols["p1_block_support_share"] = topic.block_support_share(doc.terms, content_words, runs) if n else p1
+    # Support counts a word only where some weight holds it, and first-pass scores are never exactly
+    # 0: so support is measured against the segments the first pass keeps, not every other line.
+    kept_words = np.where(confident, content_words, 0.0)
+    cols["p1_block_support_share"] = topic.block_support_share(doc.terms, kept_words, runs) if n else p1
     length, index = run_position(runs) if n else (p1, p1)
     cols["p1_block_min_dist"] = np.log1p(np.minimum(index, length - 1 - index))
     cols["p1_centroid_sim"] = topic.centroid_similarity(doc.terms, content_words)
-    cols["p1_support_share"] = topic.support_share(doc.terms, content_words)
+    cols["p1_support_share"] = topic.support_share(doc.terms, kept_words)
     cols["p1_doc_mean"] = np.full(n, p1.mean() if n else 0.0)
     cols["p1_doc_content_share"] = np.full(n, content_words.sum() / max(doc.n_words.sum(), 1.0))
     out = np.empty((n, len(SEQUENCE_FEATURE_NAMES)), dtype=np.float32)
