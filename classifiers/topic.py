@@ -157,9 +157,10 @@ def block_support_share(terms: TermMatrix, weights: np.ndarray, block_ids: np.nd
 
     A story's own list or subheading reuses the story's words; a spec sheet or
     teaser list leaked from another page hardly does, however short its lines.
-    Blocks without content words get -1. Any positive weight counts: with the
-    stage-one prose prior that means "used by the prose"; with first-pass scores
-    (never exactly 0) it means "used anywhere else in the document".
+    Blocks without content words get -1. Any positive weight counts, so the
+    weights say where support may come from: the stage-one prose prior means
+    "used by the prose"; the sequence step passes only the segments the first
+    pass keeps, "used by the content found so far".
     """
     if terms.n_rows == 0:
         return np.zeros(0)
