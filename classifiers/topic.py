@@ -167,11 +167,11 @@ def block_support_share(terms: TermMatrix, weights: np.ndarray, block_ids: np.nd
     n_blocks = int(block_ids.max()) + 1
     width = max(terms.n_cols, 1)
     row_weight = weights[terms.rows]
+    block_of_entry = block_ids[terms.rows]
     mass = np.bincount(terms.cols, weights=row_weight, minlength=terms.n_cols)
-    _, inverse = np.unique(block_ids[terms.rows] * width + terms.cols, return_inverse=True)
+    _, inverse = np.unique(block_of_entry * width + terms.cols, return_inverse=True)
     inside = np.bincount(inverse, weights=row_weight)
     outside = (mass[terms.cols] - inside[inverse]) > 1e-9
-    block_of_entry = block_ids[terms.rows]
     found = np.bincount(block_of_entry, weights=outside.astype(np.float64), minlength=n_blocks)
     total = np.bincount(block_of_entry, minlength=n_blocks)
     return np.where(total > 0, found / np.maximum(total, 1), -1.0)[block_ids]
