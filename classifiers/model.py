@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from .decision import DecisionRule
 from .features import FEATURE_NAMES, DocumentFeatures
 from .html_features import HTML_FEATURE_NAMES
 from .lexicon import ATTR_LEXICAL_FEATURE_NAMES, LEXICAL_FEATURE_NAMES, Lexicon
@@ -71,6 +72,13 @@ class SegmentModel:
     @property
     def version(self) -> str:
         return str(self.metadata.get("version", "0"))
+
+    @property
+    def decision(self) -> DecisionRule:
+        """The model's own cut: its threshold, lowered on documents it is unsure of when the artifact
+        carries a relative cut (artifacts without one keep the fixed threshold)."""
+        return DecisionRule(self.threshold, float(self.metadata.get("relative_threshold", 0.0)),
+                            float(self.metadata.get("threshold_floor", 0.0)))
 
     def stage1_input(self, doc: DocumentFeatures) -> np.ndarray:
         parts = [doc.matrix, self.lexicon.features(doc)]
@@ -147,4 +155,7 @@ def _from_parts(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> SegmentM
     threshold = float(meta.get("threshold", 0.5))
     if not 0.0 < threshold < 1.0:
         raise ModelError(f"model threshold {threshold} outside (0, 1)")
+    relative, floor = float(meta.get("relative_threshold", 0.0)), float(meta.get("threshold_floor", 0.0))
+    if not (0.0 <= relative < 1.0 and 0.0 <= floor <= threshold):
+        raise ModelError(f"model relative cut {relative} (floor {floor}) outside [0, 1) (floor within [0, threshold])")
     return SegmentModel(lexicon, stage1, stage2, calibration, threshold, meta, attr_lexicon)

@@ -9,6 +9,7 @@ import time
 import numpy as np
 
 from . import language
+from .decision import DecisionRule
 from .decode import decode_html
 from .features import FEATURE_NAMES, DocumentFeatures, TokenTable, featurize
 from .html_features import html_features
@@ -85,7 +86,9 @@ def clean(text: str | None = None, *, html: str | bytes | None = None, threshold
     `html` may be bytes of unknown encoding (`charset` is the transport's hint, e.g. from an HTTP
     header). `format="markdown"` keeps headings, lists, quotes and tables; `links=True` keeps
     link URLs in markdown. `time_budget` (seconds) raises `TimeBudgetExceeded` for a document
-    that takes longer.
+    that takes longer. `threshold` None applies the model's own rule (`decision.DecisionRule`: its
+    threshold, lowered on a document it is unsure of throughout); a number is used exactly.
+    `Result.threshold` is the cut the labels were set with.
     """
     _check_options(threshold, format)
     if (text is None) == (html is None):
@@ -100,8 +103,7 @@ def clean(text: str | None = None, *, html: str | bytes | None = None, threshold
     _check(deadline, "features")
     scores = model.score(doc)
     _check(deadline, "scoring")
-    threshold = float(model.threshold if threshold is None else threshold)
-    keep = scores >= threshold
+    keep, threshold = _decision(model, threshold).keep(scores)
     kinds = assign_kinds(doc.matrix, keep)
     if format == "markdown":
         blocks = [Block(s.text, heading_level=2 if k is Kind.HEADING else 0) for s, k in zip(segments, kinds)]
@@ -126,8 +128,7 @@ def _clean_html(html: str | bytes, threshold, include_segments, fmt, links, char
     _check(deadline, "features")
     scores = model.score(doc)
     _check(deadline, "scoring")
-    threshold = float(model.threshold if threshold is None else threshold)
-    keep = scores >= threshold
+    keep, threshold = _decision(model, threshold).keep(scores)
     b = page.blocks
     blocks = [
         Block(s.text, markdown_text=b.markdown[i] if links else "", heading_level=b.heading_level[i],
@@ -142,6 +143,11 @@ def _clean_html(html: str | bytes, threshold, include_segments, fmt, links, char
         segments=tuple(_results(page.segments, spans, scores, keep, kinds, b.paths)) if include_segments else (),
         model={"name": model.name, "version": model.version}, warnings=tuple(page.warnings), threshold=threshold,
     )
+
+
+def _decision(model: SegmentModel, threshold: float | None) -> DecisionRule:
+    """The model's own rule, or exactly the cut the caller asked for."""
+    return model.decision if threshold is None else DecisionRule(float(threshold))
 
 
 def _results(segments: list[Segment], spans, scores: np.ndarray, keep: np.ndarray, kinds,

@@ -81,7 +81,7 @@ class Result:
     model: dict[str, str] = field(default_factory=dict)
     title: str | None = None  # HTML input: the page title (og:title, else <title>)
     warnings: tuple[str, ...] = ()
-    threshold: float | None = None  # the decision threshold the labels were set with (the model's unless asked)
+    threshold: float | None = None  # the cut the labels were set with: the one asked for, else the model's for this document
 
     def to_dict(self, include_segments: bool = True) -> dict[str, Any]:
         out: dict[str, Any] = {"article": self.article, "lang": self.lang}

@@ -15,7 +15,8 @@ _OPTIONS = {
     "format": {"type": "string", "enum": ["text", "markdown"], "default": "text"},
     "include_segments": {"type": "boolean", "default": True},
     "threshold": {"type": "number", "minimum": 0, "maximum": 1,
-                  "description": "decision threshold on the article probability (default: the model's)"},
+                  "description": "decision threshold on the article probability, used as it is (default: the model's rule, "
+                                 "which lowers its threshold on a document it is unsure of throughout)"},
     "links": {"type": "boolean", "default": False, "description": "markdown: keep link URLs"},
 }
 SCHEMAS: dict[str, Any] = {
@@ -53,8 +54,9 @@ SCHEMAS: dict[str, Any] = {
                       "properties": {"name": {"type": "string"}, "version": {"type": "string"}}},
             "timing_ms": {"type": "number", "minimum": 0},
             "threshold": {"type": "number", "minimum": 0, "maximum": 1,
-                          "description": "the decision threshold the labels were set with: the request's, "
-                                         "else the model's default for the input mode"},
+                          "description": "the cut the labels were set with: the request's threshold, else the model's "
+                                         "rule for this document (its threshold, or half of the document's best "
+                                         "score when that is lower, never below 0.15)"},
             "warnings": {"type": "array", "items": {"type": "string"}},
         },
         "additionalProperties": False,

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from classifiers import model as model_mod
+from classifiers.decision import DecisionRule
 from classifiers.features import featurize
 from classifiers.lexicon import Lexicon
 from classifiers.model import STAGE1_FEATURE_NAMES as FEATURE_NAMES
@@ -189,6 +190,19 @@ def test_threshold_outside_open_unit_interval_is_refused(saved, threshold):
     edit_json(saved[0], threshold=threshold)
     with pytest.raises(ModelError, match="threshold"):
         model_mod.load(saved[0])
+
+
+@pytest.mark.parametrize("relative, floor", [(1.0, 0.1), (-0.5, 0.1), (0.5, -0.1), (0.5, 0.5)])
+def test_a_relative_cut_out_of_range_is_refused(saved, relative, floor):
+    edit_json(saved[0], relative_threshold=relative, threshold_floor=floor)  # the threshold is 0.42
+    with pytest.raises(ModelError, match="relative cut"):
+        model_mod.load(saved[0])
+
+
+def test_the_decision_rule_comes_from_the_artifact(saved):
+    assert model_mod.load(saved[0]).decision == DecisionRule(0.42)  # an artifact without a relative cut
+    edit_json(saved[0], relative_threshold=0.5, threshold_floor=0.15)
+    assert model_mod.load(saved[0]).decision == DecisionRule(0.42, 0.5, 0.15)
 
 
 def test_missing_array_is_refused(saved):

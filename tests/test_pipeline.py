@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 
+import numpy as np
 import pytest
 
 from classifiers import Kind, Label, Result, clean, load_model
@@ -162,8 +164,26 @@ def test_one_site_line_around_a_short_clean_story_is_dropped(site_line):
 def test_result_reports_the_threshold_it_was_decided_with():
     text = FIXTURES[0].text
     default = clean(text)
-    assert default.threshold == load_model().threshold
+    scores = np.array([s.score for s in default.segments])
+    assert default.threshold == load_model().decision.cut(scores) <= load_model().threshold
     assert default.to_dict()["threshold"] == default.threshold
+    assert all((s.label is Label.ARTICLE) == (s.score >= default.threshold) for s in default.segments)
     strict = clean(text, threshold=1)
     assert strict.threshold == 1.0 and isinstance(strict.threshold, float)
     assert all(s.label.value == "boilerplate" for s in strict.segments if s.score < 1.0)
+
+
+def test_a_relative_cut_keeps_the_article_of_a_document_the_model_is_unsure_of():
+    # A model whose fixed cut (0.99) is above nearly every score: alone it would return almost nothing.
+    model = load_model()
+    doc = next(d for d in FIXTURES if d.name == "clean_essay")
+    fixed = dataclasses.replace(model, threshold=0.99, metadata={**model.metadata, "relative_threshold": 0.0})
+    relative = dataclasses.replace(model, threshold=0.99, metadata={**model.metadata, "relative_threshold": 0.5,
+                                                                    "threshold_floor": 0.15})
+    assert len(clean(doc.text, model=fixed).article) < len(clean(doc.text, model=relative).article)
+    result = clean(doc.text, model=relative)
+    best = max(s.score for s in result.segments)
+    assert result.threshold == pytest.approx(max(0.15, min(0.99, 0.5 * best)))
+    assert all((s.label is Label.ARTICLE) == (s.score >= result.threshold) for s in result.segments)
+    # an explicit threshold is used as it is, relative rule or not
+    assert clean(doc.text, model=relative, threshold=0.99).threshold == 0.99

@@ -86,7 +86,10 @@ def test_evaluate_writes_a_report(tmp_path):
     assert saved["html"]["html-contaminated"]["inserted_lines_dropped"]["all"] is not None
     held_out = [json.loads(line) for line in predictions.with_suffix(".html.jsonl").read_text().splitlines()]
     assert sum(r["dataset"] == "html" for r in held_out) == 16
-    assert all(set(r) == {"id", "dataset", "article"} for r in held_out)
+    assert all(set(r) == {"id", "dataset", "article", "scores"} for r in held_out)
+    # the scores are the held-out segments' calibrated scores: the article keeps those at the threshold
+    assert all(0.0 <= s <= 1.0 for r in held_out for s in r["scores"])
+    assert all(bool(r["article"]) == any(s >= 0.5 for s in r["scores"]) for r in held_out)
 
 
 SHARED = data.default_data_dir()

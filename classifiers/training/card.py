@@ -59,7 +59,7 @@ def render(meta: dict) -> str:
 - Sequence step: a second tree ensemble over the stage-one features plus the first pass's scores
   of the neighbours (±3 and windows up to ±10), content mass before/after, and similarity to the
   content the first pass found.
-- Isotonic calibration fitted on out-of-fold scores; decision threshold {meta['threshold']}.
+- Isotonic calibration fitted on out-of-fold scores; decision threshold {meta['threshold']}{_relative(meta)}.
 - Stored as plain arrays (`.npz`, loaded with `allow_pickle=False`) plus this JSON metadata;
   evaluated with numpy, so it loads under any scikit-learn version.
 
@@ -93,3 +93,12 @@ Calibration (Brier score of segment scores, out of fold): raw
 - Labels come from aligning page text with a human ground truth that usually excludes
   headlines, bylines and captions, so the model drops those too.
 """
+
+
+def _relative(meta: dict) -> str:
+    relative = meta.get("relative_threshold") or 0.0
+    if not relative:
+        return ""
+    return (f", lowered on a document whose best segment scores less than {meta['threshold'] / relative:g} to "
+            f"{relative:g} × that score, never below {meta.get('threshold_floor', 0.0):g} (a threshold a caller "
+            "asks for is used as it is)")

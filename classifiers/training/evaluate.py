@@ -5,6 +5,7 @@ from collections import defaultdict
 
 import numpy as np
 
+from ..decision import DecisionRule
 from .data import segment_line_index
 from .metrics import prf, shingle_f1, word_f1
 from .rows import DocRows
@@ -20,12 +21,12 @@ def _mean(values: list[float]) -> float | None:
     return float(np.mean(values)) if values else None
 
 
-def evaluate(rows: list[DocRows], scores: list[np.ndarray], threshold: float) -> dict:
+def evaluate(rows: list[DocRows], scores: list[np.ndarray], rule: DecisionRule) -> dict:
     groups: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     lines: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(4, dtype=np.int64))  # tp fp fn tn (content)
     tallies = {"contaminated": _ContaminationTally(), "html-contaminated": _ContaminationTally()}
     for r, s in zip(rows, scores):
-        keep = s >= threshold
+        keep, _ = rule.keep(s)
         article = "\n\n".join(t for t, k in zip(r.texts, keep) if k)
         pred_lines = _doc_lines(r, keep)
         gold = r.doc.line_labels[: len(pred_lines)].astype(bool)
@@ -39,7 +40,8 @@ def evaluate(rows: list[DocRows], scores: list[np.ndarray], threshold: float) ->
                 groups[key]["shingle_f1"].append(shingle_f1(article, r.doc.article))
         if r.doc.dataset in tallies:
             tallies[r.doc.dataset].add(r, pred_lines)
-    report: dict = {"threshold": threshold, "groups": {}}
+    report: dict = {"threshold": rule.threshold, "relative_threshold": rule.relative, "threshold_floor": rule.floor,
+                    "groups": {}}
     for key in sorted(lines):
         tp, fp, fn, tn = (int(v) for v in lines[key])
         report["groups"][key] = {
@@ -95,7 +97,10 @@ class _ContaminationTally:
 
 
 def format_table(report: dict) -> str:
-    out = [f"threshold {report['threshold']:.2f}",
+    relative = report.get("relative_threshold") or 0.0
+    out = [f"threshold {report['threshold']:.2f}" + (f", lowered to {relative:.2f} × a document's best score when that "
+                                                     f"is less (never below {report.get('threshold_floor', 0):.2f})"
+                                                     if relative else ""),
            f"{'group':38} {'docs':>5} {'word F1':>8} {'4-gram F1':>9} {'line P':>7} {'line R':>7} {'line F1':>7}"]
     for key, g in report["groups"].items():
         cl = g["content_lines"]
@@ -108,7 +113,7 @@ def format_table(report: dict) -> str:
     sweep = report.get("threshold_sweep")
     if sweep:
         columns = list(next(iter(sweep.values())))
-        out.append("other thresholds (same out-of-fold scores): word F1 per set, contaminated line shares")
+        out.append("fixed thresholds (same out-of-fold scores): word F1 per set, contaminated line shares")
         out.append("  " + f"{'threshold':>9} " + " ".join(f"{c[:26]:>26}" for c in columns))
         for t, row in sweep.items():
             out.append("  " + f"{t:>9} " + " ".join(f"{row[c]:>26.4f}" if row.get(c) is not None else f"{'-':>26}"

@@ -1,0 +1,52 @@
+"""The decision stage: the cut a document's segments are kept at."""
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from classifiers.decision import DecisionRule
+
+SHIPPED_LIKE = DecisionRule(0.5, relative=0.5, floor=0.15)
+
+
+def test_a_fixed_rule_keeps_exactly_the_scores_at_or_above_its_threshold():
+    keep, cut = DecisionRule(0.5).keep(np.array([0.2, 0.5, 0.49, 0.9]))
+    assert cut == 0.5
+    assert keep.tolist() == [False, True, False, True]
+
+
+def test_a_document_the_model_is_sure_of_keeps_the_model_threshold():
+    assert SHIPPED_LIKE.cut(np.array([0.1, 1.0, 0.45])) == 0.5
+
+
+def test_a_document_the_model_is_unsure_of_keeps_what_scores_half_its_best():
+    scores = np.array([0.05, 0.6, 0.35, 0.29, 0.1])
+    keep, cut = SHIPPED_LIKE.keep(scores)
+    assert cut == 0.3
+    assert keep.tolist() == [False, True, True, False, False]
+
+
+def test_the_relative_cut_stops_at_the_floor_so_a_page_of_boilerplate_stays_empty():
+    keep, cut = SHIPPED_LIKE.keep(np.array([0.12, 0.08, 0.02]))
+    assert cut == 0.15
+    assert not keep.any()
+
+
+def test_no_segments_no_cut_to_lower():
+    keep, cut = SHIPPED_LIKE.keep(np.zeros(0))
+    assert cut == 0.5 and keep.shape == (0,)
+
+
+@given(st.lists(st.floats(0.0, 1.0), max_size=50), st.floats(0.01, 0.99), st.floats(0.0, 0.99),
+       st.floats(0.0, 1.0))
+def test_the_cut_never_rises_above_the_threshold_nor_falls_below_the_floor(values, threshold, relative, floor_share):
+    rule = DecisionRule(threshold, relative, floor_share * threshold)
+    scores = np.array(values, dtype=float)
+    keep, cut = rule.keep(scores)
+    assert rule.floor <= cut <= threshold or (not relative and cut == threshold)
+    assert keep.tolist() == (scores >= cut).tolist()
+    if relative and len(scores) and scores.max() >= threshold / relative:  # sure of the document: the fixed cut
+        assert cut == threshold
+    if relative and len(scores) and scores.max() >= rule.floor:  # every page has content: its best segment stays
+        assert keep[scores.argmax()]
