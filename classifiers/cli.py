@@ -59,7 +59,8 @@ def _parser() -> argparse.ArgumentParser:
                            help="where to write the model (default: the package's models folder)")
         else:
             t.add_argument("--threshold", type=_threshold,
-                           help="decision threshold (default: each model's own, text 0.5, html 0.4)")
+                           help="a fixed decision threshold (default: each model's own rule: text 0.5, html 0.4, "
+                                "or half of a document's best score when that is lower)")
             t.add_argument("--report", type=Path, default=Path("reports/evaluation.json"))
         t.add_argument("--predictions", type=Path,
                        help="also write each document's out-of-fold article as JSON Lines (for benchmarks)")

@@ -3,10 +3,11 @@
 Every page the extractor is given has some main content, yet on some pages the
 model is unsure of all of it (a short product description, a page of a kind it
 rarely saw). A fixed cut then returns nothing, or only fragments. So a model may
-carry a *relative* cut: on a document whose best segment scores below
-`threshold / relative`, segments are kept from `relative` × that best score on,
-never from below `floor`. A page of only boilerplate, whose best score stays under
-the floor, still comes back empty at that point.
+carry a *relative* cut: a document's segments are kept from the model's threshold
+or from `relative` × the document's best score, whichever is lower, and never from
+below `floor`. (With the shipped text model, threshold 0.5 and relative 0.5, that
+is half the best score on nearly every document.) A page whose best score stays
+under the floor comes back empty.
 
 A threshold the caller asks for is used as it is: an explicit cut means exactly
 that cut.

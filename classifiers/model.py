@@ -75,8 +75,8 @@ class SegmentModel:
 
     @property
     def decision(self) -> DecisionRule:
-        """The model's own cut: its threshold, lowered on documents it is unsure of when the artifact
-        carries a relative cut (artifacts without one keep the fixed threshold)."""
+        """The model's own cut: its threshold, or a share of each document's best score when the
+        artifact carries a relative cut and that is lower (artifacts without one keep the fixed threshold)."""
         return DecisionRule(self.threshold, float(self.metadata.get("relative_threshold", 0.0)),
                             float(self.metadata.get("threshold_floor", 0.0)))
 
@@ -156,6 +156,7 @@ def _from_parts(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> SegmentM
     if not 0.0 < threshold < 1.0:
         raise ModelError(f"model threshold {threshold} outside (0, 1)")
     relative, floor = float(meta.get("relative_threshold", 0.0)), float(meta.get("threshold_floor", 0.0))
-    if not (0.0 <= relative < 1.0 and 0.0 <= floor <= threshold):
-        raise ModelError(f"model relative cut {relative} (floor {floor}) outside [0, 1) (floor within [0, threshold])")
+    if not (0.0 <= relative < 1.0 and 0.0 <= floor <= threshold and (relative == 0.0 or floor > 0.0)):
+        raise ModelError(f"model relative cut {relative} (floor {floor}) outside [0, 1) (with a relative cut, the "
+                         "floor within (0, threshold]: a zero floor would keep every segment of an all-zero page)")
     return SegmentModel(lexicon, stage1, stage2, calibration, threshold, meta, attr_lexicon)

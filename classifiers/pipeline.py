@@ -87,7 +87,7 @@ def clean(text: str | None = None, *, html: str | bytes | None = None, threshold
     header). `format="markdown"` keeps headings, lists, quotes and tables; `links=True` keeps
     link URLs in markdown. `time_budget` (seconds) raises `TimeBudgetExceeded` for a document
     that takes longer. `threshold` None applies the model's own rule (`decision.DecisionRule`: its
-    threshold, lowered on a document it is unsure of throughout); a number is used exactly.
+    threshold, or a share of the document's best score when that is lower); a number is used exactly.
     `Result.threshold` is the cut the labels were set with.
     """
     _check_options(threshold, format)

@@ -15,8 +15,9 @@ _OPTIONS = {
     "format": {"type": "string", "enum": ["text", "markdown"], "default": "text"},
     "include_segments": {"type": "boolean", "default": True},
     "threshold": {"type": "number", "minimum": 0, "maximum": 1,
-                  "description": "decision threshold on the article probability, used as it is (default: the model's rule, "
-                                 "which lowers its threshold on a document it is unsure of throughout)"},
+                  "description": "decision threshold on the article probability, used as it is (default: the model's rule; "
+                                 "the shipped models cut at their threshold or at half of the document's best "
+                                 "score, whichever is lower, never below 0.15)"},
     "links": {"type": "boolean", "default": False, "description": "markdown: keep link URLs"},
 }
 SCHEMAS: dict[str, Any] = {
@@ -54,9 +55,8 @@ SCHEMAS: dict[str, Any] = {
                       "properties": {"name": {"type": "string"}, "version": {"type": "string"}}},
             "timing_ms": {"type": "number", "minimum": 0},
             "threshold": {"type": "number", "minimum": 0, "maximum": 1,
-                          "description": "the cut the labels were set with: the request's threshold, else the model's "
-                                         "rule for this document (its threshold, or half of the document's best "
-                                         "score when that is lower, never below 0.15)"},
+                          "description": "the cut the labels were set with: the request's threshold, else the one the "
+                                         "model's rule gives this document"},
             "warnings": {"type": "array", "items": {"type": "string"}},
         },
         "additionalProperties": False,

@@ -46,7 +46,7 @@ def test_the_cut_never_rises_above_the_threshold_nor_falls_below_the_floor(value
     keep, cut = rule.keep(scores)
     assert rule.floor <= cut <= threshold or (not relative and cut == threshold)
     assert keep.tolist() == (scores >= cut).tolist()
-    if relative and len(scores) and scores.max() >= threshold / relative:  # sure of the document: the fixed cut
+    if relative and len(scores) and relative * scores.max() >= threshold:  # sure of the document: the fixed cut
         assert cut == threshold
     if relative and len(scores) and scores.max() >= rule.floor:  # every page has content: its best segment stays
         assert keep[scores.argmax()]

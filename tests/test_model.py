@@ -192,7 +192,7 @@ def test_threshold_outside_open_unit_interval_is_refused(saved, threshold):
         model_mod.load(saved[0])
 
 
-@pytest.mark.parametrize("relative, floor", [(1.0, 0.1), (-0.5, 0.1), (0.5, -0.1), (0.5, 0.5)])
+@pytest.mark.parametrize("relative, floor", [(1.0, 0.1), (-0.5, 0.1), (0.5, -0.1), (0.5, 0.5), (0.5, 0.0)])
 def test_a_relative_cut_out_of_range_is_refused(saved, relative, floor):
     edit_json(saved[0], relative_threshold=relative, threshold_floor=floor)  # the threshold is 0.42
     with pytest.raises(ModelError, match="relative cut"):

@@ -11,6 +11,7 @@ import html
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from classifiers import clean, load_model
@@ -55,6 +56,8 @@ def test_train_writes_a_loadable_model_with_card(tmp_path):
     model = load_model(json_path)
     meta = json.loads(json_path.read_text())
     assert meta["training"]["documents"]["contaminated"] == 16
+    assert model.decision == train.shipped_rule("text")  # the rule the CV measured is the one shipped
+    assert meta["cv"]["relative_threshold"] == model.decision.relative
     assert set(meta["cv"]["groups"]) >= {"text-blocks", "text-naive", "contaminated"}
     assert "text-synthetic" not in meta["training"]["documents"]  # opt-in: `--synthetic`
     card = (tmp_path / "model" / "boilercut-text.md").read_text()
@@ -64,6 +67,7 @@ def test_train_writes_a_loadable_model_with_card(tmp_path):
     assert result.segments and result.model["version"] == train.MODEL_VERSION
     html_model = load_model(html_path)
     assert html_model.mode == "html" and html_model.name == "boilercut-html"
+    assert html_model.decision == train.shipped_rule("html")
     documents = json.loads(html_path.read_text())["training"]["documents"]
     assert documents["html"] == 16 and documents["html-contaminated"] >= 1  # leaked-block variants of articles
     assert "DOM" in (tmp_path / "model" / "boilercut-html.md").read_text()
@@ -76,7 +80,7 @@ def test_train_writes_a_loadable_model_with_card(tmp_path):
 def test_evaluate_writes_a_report(tmp_path):
     _write_dataset(tmp_path / "data")
     predictions = tmp_path / "oof.jsonl"
-    report = train.evaluate_command(tmp_path / "data", tmp_path / "eval.json", folds=2, threshold=0.5, workers=1,
+    report = train.evaluate_command(tmp_path / "data", tmp_path / "eval.json", folds=2, threshold=None, workers=1,
                                     max_docs=None, progress=False, predictions=predictions)
     saved = json.loads((tmp_path / "eval.json").read_text())
     assert saved["text"]["groups"]["text-blocks"]["docs"] == 16
@@ -87,9 +91,20 @@ def test_evaluate_writes_a_report(tmp_path):
     held_out = [json.loads(line) for line in predictions.with_suffix(".html.jsonl").read_text().splitlines()]
     assert sum(r["dataset"] == "html" for r in held_out) == 16
     assert all(set(r) == {"id", "dataset", "article", "scores"} for r in held_out)
-    # the scores are the held-out segments' calibrated scores: the article keeps those at the threshold
-    assert all(0.0 <= s <= 1.0 for r in held_out for s in r["scores"])
-    assert all(bool(r["article"]) == any(s >= 0.5 for s in r["scores"]) for r in held_out)
+    # the scores are the held-out segments' calibrated scores; the article holds as many segments as
+    # the shipped rule keeps of them (scores within rounding of the cut are not counted)
+    rule = train.shipped_rule("html")
+    assert saved["html"]["relative_threshold"] == rule.relative
+    checked = 0
+    for r in held_out:
+        scores = np.array(r["scores"])
+        assert ((scores >= 0.0) & (scores <= 1.0)).all()
+        cut = rule.cut(scores)
+        if len(scores) and np.abs(scores - cut).min() > 1e-4:
+            kept = len(r["article"].split("\n\n")) if r["article"] else 0
+            assert kept == int((scores >= cut).sum())
+            checked += 1
+    assert checked >= 10
 
 
 SHARED = data.default_data_dir()
