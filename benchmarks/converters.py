@@ -30,7 +30,7 @@ sys.path.insert(0, str(REPO))
 
 from classifiers import clean  # noqa: E402
 from classifiers.training.data import default_data_dir  # noqa: E402
-from classifiers.training.fit import assign_folds, fit_two_stage  # noqa: E402
+from classifiers.training.fit import assign_folds, fit_two_stage, fold_training_rows  # noqa: E402
 from classifiers.training.metrics import shingle_f1, word_f1  # noqa: E402
 from classifiers.training.train import load_rows  # noqa: E402
 from classifiers.model import SegmentModel, load as load_model  # noqa: E402
@@ -45,13 +45,7 @@ def fold_model(data_dir: Path, fold: int, folds: int = 5) -> tuple[SegmentModel,
     training_only = [r for r in everything if not r.doc.evaluated]  # joins every training fold, as in evaluate
     assignment = assign_folds([r.doc.domain for r in rows], folds)
     held_out = {d for d, f in assignment.items() if f == fold}
-    domain_of_id = {r.doc.id: r.doc.domain for r in rows if r.doc.dataset != "contaminated"}
-
-    def usable(r) -> bool:  # the same rule as cross_validate: no held-out host, page or donor
-        return (r.doc.trainable and r.doc.domain not in held_out
-                and not any(domain_of_id.get(d) in held_out for d in r.doc.donor_ids))
-
-    model = fit_two_stage([r for r in (*rows, *training_only) if usable(r)])
+    model = fit_two_stage(fold_training_rows(rows, training_only, assignment, fold))  # as cross_validate does
     shipped = load_model()  # its calibration and threshold: the decision rule users get
     model = SegmentModel(model.lexicon, model.stage1, model.stage2, shipped.calibration, shipped.threshold,
                          shipped.metadata)

@@ -116,21 +116,23 @@ def cross_validate(rows: list[DocRows], k: int = 5, progress: bool = True,
     evaluation fold's domains, are left out of that fold's training data.
     """
     folds = assign_folds([r.doc.domain for r in rows], k)
-    domain_of_id = {r.doc.id: r.doc.domain for r in rows if r.doc.dataset != "contaminated"}
     scores: list[np.ndarray | None] = [None] * len(rows)
     for fold in range(k):
-        eval_domains = {d for d, f in folds.items() if f == fold}
-
-        def usable(r: DocRows) -> bool:
-            if r.doc.domain in eval_domains or not r.doc.trainable:
-                return False
-            return not any(domain_of_id.get(d) in eval_domains for d in r.doc.donor_ids)
-
-        model = fit_two_stage([r for r in (*rows, *train_only) if usable(r)], progress=progress)
+        model = fit_two_stage(fold_training_rows(rows, train_only, folds, fold), progress=progress)
         for i, r in enumerate(rows):
             if folds[r.doc.domain] == fold:
                 scores[i] = model.raw_score(r.features) if len(r.y) else np.zeros(0)
     return [s for s in scores if s is not None], folds
+
+
+def fold_training_rows(rows: list[DocRows], train_only, folds: dict[str, int], fold: int) -> list[DocRows]:
+    """The rows a model evaluated on `fold` may learn from: trainable, not from the fold's domains,
+    and (contaminated documents) with no inserted block taken from a page of those domains."""
+    eval_domains = {d for d, f in folds.items() if f == fold}
+    domain_of_id = {r.doc.id: r.doc.domain for r in rows if r.doc.dataset != "contaminated"}
+    return [r for r in (*rows, *train_only)
+            if r.doc.trainable and r.doc.domain not in eval_domains
+            and not any(domain_of_id.get(d) in eval_domains for d in r.doc.donor_ids)]
 
 
 def fit_calibration(raw: np.ndarray, y: np.ndarray, knots: int = 200) -> Calibration:

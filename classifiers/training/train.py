@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from ..decision import DecisionRule
-from ..model import DEFAULT_MODELS, SegmentModel
+from ..model import DEFAULT_MODELS, Calibration, SegmentModel
 from . import card
 from .data import PAGES_FILE, TEXT_FILES, default_data_dir, load_docs, load_titles
 from .evaluate import evaluate, format_table
@@ -50,6 +50,7 @@ class CVResult:
     calibration_report: dict
     raw_scores: list[np.ndarray]
     rows: list[DocRows]  # the evaluated documents, in the order of raw_scores
+    calibration: Calibration  # fitted on the out-of-fold scores: the one the shipped model carries
 
 
 def _data_fingerprint(data_dir: Path, mode: str, synthetic: bool = False) -> dict[str, str]:
@@ -98,23 +99,23 @@ def run_cv(rows: list[DocRows], folds: int, rule: DecisionRule, progress: bool) 
     calibrated = [calibration(s) for s in raw]
     report = evaluate(rows, calibrated, rule)
     report["folds"] = folds
-    report["threshold_sweep"] = threshold_sweep(rows, calibrated, {rule.threshold: report} if not rule.relative else {})
+    report["threshold_sweep"] = threshold_sweep(rows, calibrated, {rule: report})
     cal = {"brier_raw": float(np.mean((flat - y) ** 2)),
            "brier_calibrated": float(np.mean((np.concatenate(calibrated) - y) ** 2)),
            "x": calibration.x.tolist(), "y": calibration.y.tolist()}
-    return CVResult(report, cal, raw, rows)
+    return CVResult(report, cal, raw, rows, calibration)
 
 
 SWEEP_THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
 
 
-def threshold_sweep(rows: list[DocRows], scores: list[np.ndarray], known: dict[float, dict]) -> dict:
+def threshold_sweep(rows: list[DocRows], scores: list[np.ndarray], known: dict[DecisionRule, dict]) -> dict:
     """The headline numbers at fixed thresholds (what a caller who asks for one gets), from the same
     out-of-fold scores: how much the contaminated-set removal can be bought with host lines and page
-    F1. `known` holds reports already computed (threshold → report), which are not evaluated again."""
+    F1. `known` holds reports already computed (rule → report), which are not evaluated again."""
     out = {}
     for t in SWEEP_THRESHOLDS:
-        r = known.get(t) or evaluate(rows, scores, DecisionRule(t))
+        r = known.get(DecisionRule(t)) or evaluate(rows, scores, DecisionRule(t))
         row = {name: g["word_f1"] for name, g in r["groups"].items() if "/" not in name}
         for name in ("contaminated", "html-contaminated"):
             if r.get(name):
@@ -153,10 +154,9 @@ def _write_predictions(path: Path, cv: CVResult, rule: DecisionRule) -> None:
     returned, and the calibrated score of each of its segments (in segment order), for studying
     decision rules without retraining."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    calibration = fit_calibration(np.concatenate(cv.raw_scores), np.concatenate([r.y for r in cv.rows]))
     with path.open("w", encoding="utf-8") as fh:
         for r, raw in zip(cv.rows, cv.raw_scores):
-            scores = calibration(raw)
+            scores = cv.calibration(raw)
             article = "\n\n".join(t for t, k in zip(r.texts, rule.keep(scores)[0]) if k)
             fh.write(json.dumps({"id": r.doc.id, "dataset": r.doc.dataset, "article": article,
                                  "scores": [round(float(s), 4) for s in scores]}) + "\n")
@@ -186,10 +186,9 @@ def _train_mode(data_dir: Path | None, out_dir: Path, folds: int, workers: int, 
     if predictions is not None:
         _write_predictions(predictions, cv, rule)
     final = fit_two_stage([r for r in rows if r.doc.trainable], progress=progress)
-    calibration = fit_calibration(np.concatenate(cv.raw_scores), np.concatenate([r.y for r in cv.rows]))
     metadata = _metadata(data_dir, rows, cv, time.time() - started, max_docs, mode, synthetic)
     metadata.update(relative_threshold=rule.relative, threshold_floor=rule.floor)
-    model = SegmentModel(final.lexicon, final.stage1, final.stage2, calibration, rule.threshold, metadata,
+    model = SegmentModel(final.lexicon, final.stage1, final.stage2, cv.calibration, rule.threshold, metadata,
                          final.attr_lexicon)
     json_path, npz_path = model.save(out_dir, name)
     saved = json.loads(json_path.read_text(encoding="utf-8"))  # the card describes exactly what was written
