@@ -49,6 +49,17 @@ def _write_dataset(root: Path) -> None:
             fh.write(json.dumps({**r, "html": page + "</body></html>"}) + "\n")
 
 
+def test_html_trees_are_deeper_and_otherwise_share_the_text_settings():
+    text1, text2 = fit.stage_params(html=False)
+    html1, html2 = fit.stage_params(html=True)
+    assert (text1, text2) == (fit.STAGE1_PARAMS, fit.STAGE2_PARAMS)
+    for text, deeper in ((text1, html1), (text2, html2)):
+        assert deeper["max_depth"] > text["max_depth"] and deeper["max_leaf_nodes"] > text["max_leaf_nodes"]
+        shape = {"max_depth", "max_leaf_nodes", "min_samples_leaf"}
+        assert {k: v for k, v in deeper.items() if k not in shape} == {k: v for k, v in text.items() if k not in shape}
+    assert html1["max_iter"] == 15  # the few-trees fixture reaches HTML training too
+
+
 def test_train_writes_a_loadable_model_with_card(tmp_path):
     _write_dataset(tmp_path / "data")
     json_path, html_path = train.train_command(tmp_path / "data", tmp_path / "model", folds=2, workers=1,

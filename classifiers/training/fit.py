@@ -15,6 +15,11 @@ STAGE1_PARAMS = dict(max_iter=150, learning_rate=0.1, max_depth=7, max_leaf_node
                      l2_regularization=1.0, early_stopping=False, random_state=0)
 STAGE2_PARAMS = dict(max_iter=120, learning_rate=0.1, max_depth=6, max_leaf_nodes=32, min_samples_leaf=60,
                      l2_regularization=1.0, early_stopping=False, random_state=0)
+# HTML pages give each segment more evidence (DOM context, class/id tokens), and deeper trees use it:
+# in the grouped CV they lifted product pages from 0.622 to 0.629 word F1 at the same overall score,
+# for 3% of HTML cleaning time. Text segments gained less from them and text cleaning lost 6%.
+HTML_STAGE1_SHAPE = dict(max_depth=8, max_leaf_nodes=96, min_samples_leaf=30)
+HTML_STAGE2_SHAPE = dict(max_depth=7, max_leaf_nodes=48, min_samples_leaf=40)
 INNER_FOLDS = 3
 
 
@@ -52,6 +57,13 @@ def _is_html(rows: list[DocRows]) -> bool:
     return rows[0].features.attrs is not None
 
 
+def stage_params(html: bool) -> tuple[dict, dict]:
+    """Tree parameters of stage one and stage two for text or HTML input."""
+    if not html:
+        return STAGE1_PARAMS, STAGE2_PARAMS
+    return {**STAGE1_PARAMS, **HTML_STAGE1_SHAPE}, {**STAGE2_PARAMS, **HTML_STAGE2_SHAPE}
+
+
 def _lexicons_for(rows: list[DocRows]) -> tuple[Lexicon, Lexicon | None]:
     """The word lexicon and, for HTML pages, the class/id-token lexicon."""
     words = fit_lexicon([(r.features, r.y, r.doc.domain) for r in rows])
@@ -80,6 +92,7 @@ def fit_two_stage(rows: list[DocRows], progress: bool = False) -> SegmentModel:
     folds = assign_folds([r.doc.domain for r in rows], INNER_FOLDS)
     doc_fold = np.array([folds[r.doc.domain] for r in rows])
     row_fold = np.repeat(doc_fold, [len(r.y) for r in rows])
+    stage1_params, stage2_params = stage_params(_is_html(rows))
     bar = _progress(INNER_FOLDS + 2, "fit", progress)
     x1: np.ndarray | None = None
     for k in range(INNER_FOLDS):
@@ -90,15 +103,15 @@ def fit_two_stage(rows: list[DocRows], progress: bool = False) -> SegmentModel:
         x1[row_fold == k] = part
     p1 = np.zeros(len(y))
     for k in range(INNER_FOLDS):  # out-of-fold first-pass scores: stage two learns from honest inputs
-        inner = fit_trees(x1[row_fold != k], y[row_fold != k], STAGE1_PARAMS, w[row_fold != k])
+        inner = fit_trees(x1[row_fold != k], y[row_fold != k], stage1_params, w[row_fold != k])
         p1[row_fold == k] = inner.predict_proba(x1[row_fold == k])
         bar.update(1)
-    stage1 = fit_trees(x1, y, STAGE1_PARAMS, w)
+    stage1 = fit_trees(x1, y, stage1_params, w)
     bar.update(1)
     bounds = np.concatenate(([0], np.cumsum([len(r.y) for r in rows])))
     x2 = np.vstack([sequence_features(r.features, x1[a:b], p1[a:b]) for r, a, b in zip(rows, bounds[:-1], bounds[1:])])
     del x1
-    stage2 = fit_trees(x2, y, STAGE2_PARAMS, w)
+    stage2 = fit_trees(x2, y, stage2_params, w)
     bar.update(1)
     bar.close()
     identity = Calibration(np.zeros(0), np.zeros(0))
