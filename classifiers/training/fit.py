@@ -15,11 +15,12 @@ STAGE1_PARAMS = dict(max_iter=150, learning_rate=0.1, max_depth=7, max_leaf_node
                      l2_regularization=1.0, early_stopping=False, random_state=0)
 STAGE2_PARAMS = dict(max_iter=120, learning_rate=0.1, max_depth=6, max_leaf_nodes=32, min_samples_leaf=60,
                      l2_regularization=1.0, early_stopping=False, random_state=0)
-# HTML pages give each segment more evidence (DOM context, class/id tokens), and deeper trees use it:
-# in the grouped CV they lifted product pages from 0.622 to 0.629 word F1 at the same overall score,
-# for 3% of HTML cleaning time. Text segments gained less from them and text cleaning lost 6%.
-HTML_STAGE1_SHAPE = dict(max_depth=8, max_leaf_nodes=96, min_samples_leaf=30)
-HTML_STAGE2_SHAPE = dict(max_depth=7, max_leaf_nodes=48, min_samples_leaf=40)
+# HTML pages give each segment more evidence (DOM context, class/id tokens), and bigger trees use it:
+# one level deeper and ~60% more rounds lifted the grouped-CV word F1 of all pages from 0.876 to
+# 0.879 and of product pages from 0.622 to 0.643, for ≈7% more HTML cleaning time. Text gained less
+# from deeper trees (0.848 → 0.849) and lost host-line recall on the contaminated set and 6% speed.
+HTML_STAGE1_PARAMS = {**STAGE1_PARAMS, "max_iter": 250, "max_depth": 8, "max_leaf_nodes": 96, "min_samples_leaf": 30}
+HTML_STAGE2_PARAMS = {**STAGE2_PARAMS, "max_iter": 180, "max_depth": 7, "max_leaf_nodes": 48, "min_samples_leaf": 40}
 INNER_FOLDS = 3
 
 
@@ -59,9 +60,7 @@ def _is_html(rows: list[DocRows]) -> bool:
 
 def stage_params(html: bool) -> tuple[dict, dict]:
     """Tree parameters of stage one and stage two for text or HTML input."""
-    if not html:
-        return STAGE1_PARAMS, STAGE2_PARAMS
-    return {**STAGE1_PARAMS, **HTML_STAGE1_SHAPE}, {**STAGE2_PARAMS, **HTML_STAGE2_SHAPE}
+    return (HTML_STAGE1_PARAMS, HTML_STAGE2_PARAMS) if html else (STAGE1_PARAMS, STAGE2_PARAMS)
 
 
 def _lexicons_for(rows: list[DocRows]) -> tuple[Lexicon, Lexicon | None]:
