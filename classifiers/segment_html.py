@@ -372,7 +372,27 @@ def _parse(html: str):
     data = html.encode("utf-8", "surrogatepass")
     root = lxml.etree.fromstring(data, parser) if data.strip() else None
     too_deep = any("depth" in str(e.message).lower() for e in parser.error_log)
+    if root is not None:
+        _adopt_trailing_roots(root)
     return root, too_deep
+
+
+def _adopt_trailing_roots(root) -> None:
+    """Move elements that libxml2 left beside the root into the end of the body.
+
+    A page with a stray `</html>` or a second `<html>` (templates glued together)
+    makes libxml2 start a new top-level element for the rest of the page, which a
+    walk from the root never sees; on some pages that is the whole article.
+    Browsers render such content at the end of the body, and so does this.
+    """
+    trailing = [el for el in root.itersiblings() if isinstance(el.tag, str)]
+    if not trailing:
+        return
+    body = root.find("body")
+    if body is None:
+        body = lxml.etree.SubElement(root, "body")
+    for el in trailing:
+        body.append(el)  # lxml moves the element (with its tail) out of the document level
 
 
 def segment_html(html: str, keep_links: bool = False) -> HtmlPage:

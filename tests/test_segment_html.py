@@ -109,6 +109,15 @@ def test_empty_and_whitespace_pages():
     assert segment_html("<html><body></body></html>").segments == []
 
 
+def test_content_after_a_stray_closing_html_tag_is_kept_in_reading_order():
+    # libxml2 starts a second top-level element after `</html>`; browsers show that content.
+    page = segment_html("<html><body><nav>Home</nav></body></html>"
+                        "<html><body><article><h2>Story</h2><p>The article comes after the stray tag.</p></article>"
+                        "</body></html>")
+    assert [s.text for s in page.segments] == ["Home", "Story", "The article comes after the stray tag."]
+    assert page.blocks.heading_level[1] == 2
+
+
 def test_plain_text_input_becomes_one_segment():
     assert texts("just some text, no tags") == ["just some text, no tags"]
 
