@@ -14,7 +14,10 @@ import re
 import time
 import uuid
 
+import orjson
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
+
+from classifiers.types import Label
 
 _REQUEST_ID = re.compile(r"^[\w.:@/+=-]{1,128}$")
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
@@ -51,7 +54,7 @@ def metrics_text() -> tuple[bytes, str]:
 def record_result(input_kind: str, result, seconds: float) -> None:
     DOCUMENTS.labels(input_kind, "ok").inc()
     DOC_LATENCY.labels(input_kind).observe(seconds)
-    kept = sum(1 for s in result.segments if s.label.value == "article")
+    kept = sum(s.label is Label.ARTICLE for s in result.segments)
     if result.segments:
         SEGMENTS.labels("article").inc(kept)
         SEGMENTS.labels("boilerplate").inc(len(result.segments) - kept)
@@ -68,7 +71,10 @@ class JsonFormatter(logging.Formatter):
         out.update({k: v for k, v in vars(record).items() if k not in self._STANDARD})
         if record.exc_info:
             out["exc"] = self.formatException(record.exc_info)
-        return json.dumps(out, default=str)
+        try:  # every request logs a line: orjson takes ~1/4 of the standard encoder's time
+            return orjson.dumps(out, default=str).decode("utf-8")
+        except (orjson.JSONEncodeError, TypeError):  # lone surrogates, odd keys: the standard encoder escapes them
+            return json.dumps(out, default=str)
 
 
 def configure_logging(level: str) -> None:
