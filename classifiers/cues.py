@@ -92,6 +92,19 @@ TEASER_PREFIX = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 
+# A whole line that heads a site's list of other stories ("You might also like", "Related articles",
+# "More on the election:"). Narrower than TEASER_PREFIX: the line must be nothing but the heading.
+TEASER_HEADING = re.compile(
+    r"^(?:[-*•·►▶»#]\s*)?(?:more (?:on|from|about|stories|news|articles|posts)\b.{0,60}|"
+    r"related(?: (?:articles?|posts?|stories|content|reading|news|links))?|read (?:more|also|next)|also read|"
+    r"see also|you (?:may|might) also (?:like|enjoy|be interested in)|"
+    r"recommended(?: for you| reading| articles| posts)?|trending(?: now| stories)?|most (?:popular|read)|"
+    r"popular (?:posts|articles|stories)|further reading|what to read next|up next|top stories|editor'?s picks?|"
+    r"latest (?:news|posts|articles|stories)|more like this|other (?:articles|posts|stories)|keep reading)"
+    r"\s*[:.…>»]?\s*$",
+    re.IGNORECASE,
+)
+
 COPYRIGHT_WORDS = frozenset({"copyright"})  # plus the © sign
 
 # "Engine: 2.0-litre", "Price: $34,990", "Kick-off: 15:00" — the shape of spec sheets and fact boxes.

@@ -9,14 +9,31 @@ below `floor`. (With the shipped text model, threshold 0.5 and relative 0.5, tha
 is half the best score on nearly every document.) A page whose best score stays
 under the floor comes back empty.
 
+A text model may also cut at a *tail teaser*: scraped text often ends with the
+site's list of other stories under a heading ("You might also like", "More on
+…:"), and its titles and first sentences read like prose, segment by segment.
+When such a heading comes after at least 80% of the kept words and no confident
+long paragraph follows it, the heading and everything after it are dropped. On
+the text model's out-of-fold scores this drops 3 points more of the contaminated
+set's inserted teaser lines and adds 0.001 to text-blocks word F1, for 0.06
+points of host lines; on HTML pages it gains nothing (the DOM already separates
+such lists), so the HTML model does not use it.
+
 A threshold the caller asks for is used as it is: an explicit cut means exactly
-that cut.
+that cut, and nothing else.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 import numpy as np
+
+from .cues import TEASER_HEADING
+
+TAIL_SHARE = 0.2  # a teaser heading counts when less than this share of the kept words follows it
+HEADING_MAX_WORDS = 9
+STRONG_SCORE, STRONG_WORDS = 0.9, 25  # a paragraph after the heading this sure and long: the article goes on
 
 
 @dataclass(frozen=True)
@@ -24,6 +41,7 @@ class DecisionRule:
     threshold: float  # the cut on the calibrated probability of article
     relative: float = 0.0  # 0: a fixed cut; else the cut falls to relative × the document's best score
     floor: float = 0.0  # the relative cut never goes below this
+    tail_teasers: bool = False  # also cut at a teaser heading at the end of the kept text (needs the texts)
 
     def cut(self, scores: np.ndarray) -> float:
         """The threshold this document's segments are kept at."""
@@ -31,7 +49,30 @@ class DecisionRule:
             return self.threshold
         return max(self.floor, min(self.threshold, self.relative * float(scores.max())))
 
-    def keep(self, scores: np.ndarray) -> tuple[np.ndarray, float]:
-        """Which segments are kept, and the cut they were kept at."""
+    def keep(self, scores: np.ndarray, texts: Sequence[str] | None = None) -> tuple[np.ndarray, float]:
+        """Which segments are kept, and the cut they were kept at. `texts` (the segments' texts) let a
+        rule with `tail_teasers` look for a tail teaser heading."""
         cut = self.cut(scores)
-        return scores >= cut, cut
+        keep = scores >= cut
+        if self.tail_teasers and texts is not None:
+            keep = cut_at_tail_teaser(texts, scores, keep)
+        return keep, cut
+
+
+def cut_at_tail_teaser(texts: Sequence[str], scores: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """`keep` with the first tail teaser heading and everything after it dropped (see the module doc)."""
+    if not keep.any():
+        return keep
+    words = np.fromiter((len(t.split()) for t in texts), dtype=np.int64, count=len(texts))
+    kept_words = np.where(keep, words, 0)
+    total = int(kept_words.sum())
+    words_after = total - np.cumsum(kept_words)  # kept words after each segment
+    # Only the tail can hold candidates (`words_after` falls along the text): few regex calls.
+    for c in np.flatnonzero((words <= HEADING_MAX_WORDS) & (words_after < TAIL_SHARE * total)):
+        if TEASER_HEADING.match(texts[c].strip()):
+            if ((scores[c + 1:] >= STRONG_SCORE) & (words[c + 1:] >= STRONG_WORDS)).any():
+                return keep
+            out = keep.copy()
+            out[c:] = False
+            return out
+    return keep

@@ -78,7 +78,8 @@ class SegmentModel:
         """The model's own cut: its threshold, or a share of each document's best score when the
         artifact carries a relative cut and that is lower (artifacts without one keep the fixed threshold)."""
         return DecisionRule(self.threshold, float(self.metadata.get("relative_threshold", 0.0)),
-                            float(self.metadata.get("threshold_floor", 0.0)))
+                            float(self.metadata.get("threshold_floor", 0.0)),
+                            bool(self.metadata.get("tail_teaser_cut", False)))
 
     def stage1_input(self, doc: DocumentFeatures) -> np.ndarray:
         parts = [doc.matrix, self.lexicon.features(doc)]

@@ -103,7 +103,7 @@ def clean(text: str | None = None, *, html: str | bytes | None = None, threshold
     _check(deadline, "features")
     scores = model.score(doc)
     _check(deadline, "scoring")
-    keep, threshold = _decision(model, threshold).keep(scores)
+    keep, threshold = _decision(model, threshold).keep(scores, [s.text for s in segments])
     kinds = assign_kinds(doc.matrix, keep)
     if format == "markdown":
         blocks = [Block(s.text, heading_level=2 if k is Kind.HEADING else 0) for s, k in zip(segments, kinds)]
@@ -128,7 +128,7 @@ def _clean_html(html: str | bytes, threshold, include_segments, fmt, links, char
     _check(deadline, "features")
     scores = model.score(doc)
     _check(deadline, "scoring")
-    keep, threshold = _decision(model, threshold).keep(scores)
+    keep, threshold = _decision(model, threshold).keep(scores, [s.text for s in page.segments])
     b = page.blocks
     blocks = [
         Block(s.text, markdown_text=b.markdown[i] if links else "", heading_level=b.heading_level[i],

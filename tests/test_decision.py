@@ -50,3 +50,42 @@ def test_the_cut_never_rises_above_the_threshold_nor_falls_below_the_floor(value
         assert cut == threshold
     if relative and len(scores) and scores.max() >= rule.floor:  # every page has content: its best segment stays
         assert keep[scores.argmax()]
+
+
+# A story, then the site's list of other stories under a heading: titles and first sentences that
+# score like prose segment by segment.
+STORY = ["Dock workers walked out on Monday after talks over night-shift pay broke down for the third "
+         "time this year, leaving container ships queued in the estuary and hauliers waiting at the gates.",
+         "The union said the offer did not cover the cost of living, and the port authority said it would "
+         "return to the table only once the blockade of the northern terminal had been lifted by the pickets.",
+         "Talks resume on Thursday."]
+TAIL = ["You might also like", "Ten gardens to visit this spring",
+        "From walled kitchen gardens to wild meadows, these are the places to go."]
+TAIL_TEASERS = DecisionRule(0.5, relative=0.5, floor=0.15, tail_teasers=True)
+
+
+def test_a_teaser_heading_after_the_story_drops_itself_and_the_teasers_after_it():
+    scores = np.array([0.97, 0.95, 0.8, 0.6, 0.7, 0.75])
+    keep, cut = TAIL_TEASERS.keep(scores, STORY + TAIL)
+    assert keep.tolist() == [True, True, True, False, False, False]
+    assert cut == SHIPPED_LIKE.cut(scores)  # the score cut itself is unchanged
+    assert SHIPPED_LIKE.keep(scores, STORY + TAIL)[0].all()  # without the option: the plain cut
+
+
+def test_a_teaser_heading_followed_by_a_confident_long_paragraph_is_not_an_end():
+    texts = STORY + ["Read more", "Negotiators for both sides said a deal was close, but the pickets stayed at the "
+                                  "gates through the night and the ships remained at anchor off the harbour wall."]
+    scores = np.array([0.97, 0.95, 0.8, 0.6, 0.95])
+    assert TAIL_TEASERS.keep(scores, texts)[0].tolist() == [True, True, True, True, True]
+
+
+def test_a_teaser_heading_early_in_the_text_is_left_to_the_scores():
+    texts = ["Related", *STORY, *STORY]  # most of the kept words come after the heading
+    scores = np.array([0.6] + [0.9] * 6)
+    assert TAIL_TEASERS.keep(scores, texts)[0].all()
+
+
+def test_the_tail_cut_needs_the_texts_and_never_acts_on_an_explicit_threshold():
+    scores = np.array([0.97, 0.95, 0.8, 0.6, 0.7, 0.75])
+    assert TAIL_TEASERS.keep(scores)[0].all()
+    assert DecisionRule(0.5).keep(scores, STORY + TAIL)[0].all()

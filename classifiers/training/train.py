@@ -38,10 +38,12 @@ DEFAULT_THRESHOLDS = {"text": 0.5, "html": 0.4}
 # score within 0.002 of each other, and the floor costs nothing down to 0.15.
 RELATIVE_THRESHOLD = 0.5
 THRESHOLD_FLOOR = 0.15
+# The cut at a tail teaser heading (`decision.cut_at_tail_teaser`): text only; on HTML pages it gained nothing.
+TAIL_TEASER_CUT = {"text": True, "html": False}
 
 
 def shipped_rule(mode: str) -> DecisionRule:
-    return DecisionRule(DEFAULT_THRESHOLDS[mode], RELATIVE_THRESHOLD, THRESHOLD_FLOOR)
+    return DecisionRule(DEFAULT_THRESHOLDS[mode], RELATIVE_THRESHOLD, THRESHOLD_FLOOR, TAIL_TEASER_CUT[mode])
 
 
 @dataclass(frozen=True)
@@ -157,7 +159,7 @@ def _write_predictions(path: Path, cv: CVResult, rule: DecisionRule) -> None:
     with path.open("w", encoding="utf-8") as fh:
         for r, raw in zip(cv.rows, cv.raw_scores):
             scores = cv.calibration(raw)
-            article = "\n\n".join(t for t, k in zip(r.texts, rule.keep(scores)[0]) if k)
+            article = "\n\n".join(t for t, k in zip(r.texts, rule.keep(scores, r.texts)[0]) if k)
             fh.write(json.dumps({"id": r.doc.id, "dataset": r.doc.dataset, "article": article,
                                  "scores": [round(float(s), 4) for s in scores]}) + "\n")
     print(f"out-of-fold articles written to {path}")
@@ -187,7 +189,7 @@ def _train_mode(data_dir: Path | None, out_dir: Path, folds: int, workers: int, 
         _write_predictions(predictions, cv, rule)
     final = fit_two_stage([r for r in rows if r.doc.trainable], progress=progress)
     metadata = _metadata(data_dir, rows, cv, time.time() - started, max_docs, mode, synthetic)
-    metadata.update(relative_threshold=rule.relative, threshold_floor=rule.floor)
+    metadata.update(relative_threshold=rule.relative, threshold_floor=rule.floor, tail_teaser_cut=rule.tail_teasers)
     model = SegmentModel(final.lexicon, final.stage1, final.stage2, cv.calibration, rule.threshold, metadata,
                          final.attr_lexicon)
     json_path, npz_path = model.save(out_dir, name)
