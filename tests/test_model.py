@@ -203,6 +203,13 @@ def test_the_decision_rule_comes_from_the_artifact(saved):
     assert model_mod.load(saved[0]).decision == DecisionRule(0.42)  # an artifact without a relative cut
     edit_json(saved[0], relative_threshold=0.5, threshold_floor=0.15)
     assert model_mod.load(saved[0]).decision == DecisionRule(0.42, 0.5, 0.15)
+    edit_json(saved[0], tail_teaser_cut=True)
+    assert model_mod.load(saved[0]).decision == DecisionRule(0.42, 0.5, 0.15, tail_teasers=True)
+
+
+def test_the_shipped_text_model_cuts_at_tail_teasers_and_the_html_model_does_not():
+    assert model_mod.load(mode="text").decision.tail_teasers
+    assert not model_mod.load(mode="html").decision.tail_teasers
 
 
 def test_missing_array_is_refused(saved):
