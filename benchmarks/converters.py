@@ -10,7 +10,9 @@ fold's pages rendered by each converter and scores the article against the groun
 Converters: the two training renderings (from the dataset files), the same blocks text
 hard-wrapped at 72 columns, and inscriptis, html2text (no links; and wrapped at 78) and
 html-text rendered here from the page HTML (each skipped when not installed:
-`pip install inscriptis html2text html-text`). "keep all" is the score of returning the
+`pip install inscriptis html2text html-text`), plus the text browsers lynx (`-dump`, with its
+`[n]` link marks and reference list, and `-nolist`) and w3m (`-dump`), when on the PATH
+(`apt-get install lynx w3m`). "keep all" is the score of returning the
 whole rendering, i.e. how much boilerplate the converter lets through.
 """
 from __future__ import annotations
@@ -18,6 +20,8 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import shutil
+import subprocess
 import sys
 import textwrap
 import time
@@ -63,9 +67,22 @@ def _html2text(width: int):
     return render
 
 
+def _command(*args: str):
+    def render(page: str) -> str:
+        done = subprocess.run(args, input=page.encode("utf-8", "surrogatepass"), capture_output=True, timeout=120)
+        return done.stdout.decode("utf-8", "replace")
+    return render
+
+
 def converters() -> dict[str, object]:
     """name -> page HTML -> text, for the converters that are installed."""
     found = {}
+    if shutil.which("lynx"):
+        lynx = ("lynx", "-dump", "-stdin", "-force_html", "-assume_charset=utf-8", "-display_charset=utf-8")
+        found["lynx"] = _command(*lynx)
+        found["lynx-nolist"] = _command(*lynx, "-nolist")
+    if shutil.which("w3m"):
+        found["w3m"] = _command("w3m", "-dump", "-T", "text/html", "-I", "UTF-8", "-O", "UTF-8")
     try:
         from inscriptis import get_text
         found["inscriptis"] = get_text

@@ -17,7 +17,7 @@ from .kinds import assign_kinds, html_kinds
 from .model import SegmentModel, load
 from .render import Block, render
 from .segment_html import CONTEXT_BITS, HtmlPage, segment_html
-from .segment_text import segment_text
+from .segment_text import link_list_start, segment_text
 from .types import Kind, Label, Result, Segment, SegmentResult
 
 _load_lock = threading.Lock()
@@ -48,9 +48,13 @@ def default_model(mode: str = "text") -> SegmentModel:
 
 
 def analyse(text: str) -> tuple[list[Segment], DocumentFeatures]:
-    """The model-independent stages for text: segments and their features (shared with training)."""
+    """The model-independent stages for text: segments and their features (shared with training).
+
+    The features cover the segments before a text-browser dump's trailing link list
+    (`segment_text.link_list_start`); the list's segments are boilerplate whatever the model says.
+    """
     segments = segment_text(text)
-    texts = [s.text for s in segments]
+    texts = [s.text for s in segments[:link_list_start(segments)]]
     lang = language.detect(language.document_sample(texts))
     return segments, featurize(texts, lang)
 
@@ -101,10 +105,11 @@ def clean(text: str | None = None, *, html: str | bytes | None = None, threshold
     model = model or default_model("text")
     segments, doc = analyse(text)
     _check(deadline, "features")
-    scores = model.score(doc)
+    link_list = len(segments) - len(doc.n_words)  # a dump's link list: never scored, never kept
+    scores = np.concatenate([model.score(doc), np.zeros(link_list)])
     _check(deadline, "scoring")
     keep, threshold = _decision(model, threshold).keep(scores, [s.text for s in segments])
-    kinds = assign_kinds(doc.matrix, keep)
+    kinds = assign_kinds(doc.matrix, keep[:len(doc.n_words)]) + [Kind.NAVIGATION] * link_list
     if format == "markdown":
         blocks = [Block(s.text, heading_level=2 if k is Kind.HEADING else 0) for s, k in zip(segments, kinds)]
         article, _ = render(blocks, list(keep), "markdown")

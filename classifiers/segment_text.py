@@ -3,7 +3,9 @@
 Offsets are exact: every visible character of the input lies in exactly one
 segment's `[start, end)` span. Invisible characters (zero-width spaces, soft
 hyphens, BOMs, control codes) and all kinds of whitespace are normalised away in
-`Segment.text` but never shift an offset.
+`Segment.text` but never shift an offset. In a text browser's dump (lynx, links),
+which ends with a list of link targets, the "[12]" link marks are also dropped from
+`Segment.text`; `link_list_start` tells where that list begins.
 """
 from __future__ import annotations
 
@@ -24,6 +26,15 @@ _SPACES = "\t\x1f\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2
 _NORMALISE = str.maketrans({**{c: None for c in _INVISIBLE + _CONTROL}, **{c: " " for c in _SPACES}})
 _VISIBLE = re.compile(f"[^\\s{re.escape(_INVISIBLE + _CONTROL)}]")
 _BULLET_START = re.compile(r"^(?:[-*•·▪►–—]|\d{1,3}[.)])\s")
+
+# Text-browser dumps (lynx, links, elinks) mark every link "[12]" in the text and list the targets
+# at the end under "References" as "12. https://…": hundreds of lines a page does not show.
+_LINK_LIST_HEADING = re.compile(r"(?:references|visible links|hidden links|links):?", re.IGNORECASE)
+# Lynx prints targets unescaped ("mailto:?subject=Top 15 tools"), so an entry may hold spaces.
+_LINK_LIST_ENTRY = re.compile(r"\d{1,5}\.\s+(?:(?:https?|ftp|file)://|(?:mailto|tel|sms|javascript|data|news):).*",
+                              re.IGNORECASE)
+_LINK_MARK = re.compile(r"\[\d{1,5}\]")
+_MIN_LINK_LIST = 3  # entries: fewer is no dump's list
 
 # A text counts as hard-wrapped when its lines stop at a fixed width: most long
 # lines end within this many characters of the widest line.
@@ -88,7 +99,40 @@ def _joins_next(line: str, next_line: str, width: int, blank_between: bool) -> b
     return len(line) + 1 + len(first_word) > width
 
 
+def link_list_start(segments: list[Segment]) -> int:
+    """Index of the first segment of a text-browser dump's trailing link list, or len(segments).
+
+    The list is a heading ("References", "Visible links") and at least 3 "n. URL" lines, up to the
+    end of the text (a "Hidden links:" heading may sit inside it). It is never article text.
+    """
+    i = len(segments)
+    entries = 0
+    while i > 0 and (_LINK_LIST_ENTRY.fullmatch(segments[i - 1].text)
+                     or _LINK_LIST_HEADING.fullmatch(segments[i - 1].text)):
+        entries += bool(_LINK_LIST_ENTRY.fullmatch(segments[i - 1].text))
+        i -= 1
+    while i < len(segments) and not _LINK_LIST_HEADING.fullmatch(segments[i].text):
+        i += 1  # the list starts at its first heading
+    return i if i < len(segments) and entries >= _MIN_LINK_LIST else len(segments)
+
+
+def _without_link_marks(segments: list[Segment]) -> list[Segment]:
+    """A dump's text without its "[12]" link marks (the link list they point to is dropped)."""
+    body = link_list_start(segments)
+    if body == len(segments):
+        return segments
+    out = []
+    for s in segments[:body]:
+        text = normalise(_LINK_MARK.sub(" ", s.text)) if "[" in s.text else s.text
+        out.append(Segment(text or s.text, s.start, s.end, s.n_lines))
+    return out + segments[body:]
+
+
 def segment_text(text: str) -> list[Segment]:
+    return _without_link_marks(_segment_lines(text))
+
+
+def _segment_lines(text: str) -> list[Segment]:
     lines = _raw_lines(text)
     if not lines:
         return []

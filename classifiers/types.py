@@ -31,8 +31,9 @@ class Segment:
     """One unit of the input that is kept or dropped whole.
 
     `text` is the normalised text (whitespace collapsed, invisible characters
-    removed); `start`/`end` are character offsets into the original input, so
-    `input[start:end]` is the raw span the segment came from.
+    removed, and a text browser's "[12]" link marks dropped); `start`/`end` are
+    character offsets into the original input, so `input[start:end]` is the raw
+    span the segment came from.
     """
 
     text: str

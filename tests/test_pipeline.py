@@ -194,3 +194,18 @@ def test_a_relative_cut_keeps_the_article_of_a_document_the_model_is_unsure_of()
     assert all((s.label is Label.ARTICLE) == (s.score >= result.threshold) for s in result.segments)
     # an explicit threshold is used as it is, relative rule or not
     assert clean(doc.text, model=relative, threshold=0.99).threshold == 0.99
+
+
+def test_a_text_browser_dump_loses_its_link_list_and_link_marks():
+    story = ("Dock workers at the [5]port of Hallam Bay walked out on Monday after talks over night-shift pay broke "
+             "down for the third time this year, leaving container ships queued in the estuary.\n\n"
+             "The union said the [6]offer did not cover the cost of living, and the port authority said it would "
+             "return to the table once the pickets had lifted the blockade of the northern terminal.\n\n")
+    links = "References\n\n   Visible links:\n" + "".join(f"   {i}. https://gazette.example/page/{i}/\n"
+                                                         for i in range(1, 40))
+    result = clean("   [1]Skip to content\n     * [2]News\n\n" + story + links)
+    assert "port of Hallam Bay walked out" in result.article and "the offer did not cover" in result.article
+    assert "[5]" not in result.article and "https://" not in result.article
+    tail = [s for s in result.segments if s.text.startswith(("References", "Visible links")) or "://" in s.text]
+    assert len(tail) == 41
+    assert all(s.label is Label.BOILERPLATE and s.score == 0.0 and s.kind is Kind.NAVIGATION for s in tail)

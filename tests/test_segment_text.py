@@ -312,3 +312,61 @@ def test_line_break_regex_agrees_with_splitlines():
     seps = [chr(c) for c in range(0x3000) if len(("a" + chr(c) + "b").splitlines()) == 2]
     text = "x".join(seps) + "x"
     assert len(segment_text(text)) == len(re.findall("x", text))
+
+
+# A text browser's dump (lynx -dump): links marked "[n]" in the text, their targets listed at the end.
+DUMP = """   #[1]Harbour Gazette Feed
+
+   [2]Skip to content
+     * [3]News
+     * [4]Sport
+
+Dock workers strike at Hallam Bay
+
+   Dock workers at the port walked out on Monday, the [5]union said, after
+   talks over night-shift pay broke down for the third time this year.
+
+References
+
+   Visible links:
+   1. https://gazette.example/feed/
+   2. file:///tmp/lynxXXXX/L1-1TMP.html#content
+   3. https://gazette.example/news/
+   4. https://gazette.example/sport/
+   5. mailto:?subject=Dock strike&body=https://gazette.example/strike
+
+   Hidden links:
+   7. https://gazette.example/
+"""
+
+
+def test_a_text_browser_dump_has_its_link_list_found_and_its_link_marks_removed():
+    from classifiers.segment_text import link_list_start
+
+    segments = segment_text(DUMP)
+    start = link_list_start(segments)
+    assert segments[start].text == "References"
+    assert [s.text for s in segments[start + 1:]][:2] == ["Visible links:", "1. https://gazette.example/feed/"]
+    assert len(segments) - start == 9  # the list up to the end, "Hidden links:" included
+    body = [s.text for s in segments[:start]]
+    assert "Skip to content" in body and "* News" in body
+    assert not any(re.search(r"\[\d+\]", t) for t in body)
+    assert any(t.startswith("Dock workers at the port walked out on Monday, the union said,") for t in body)
+    # Offsets still cover every visible character of the input, the list and the marks included.
+    covered = np.zeros(len(DUMP) + 1, dtype=np.int64)
+    for s in segments:
+        covered[s.start] += 1
+        covered[s.end] -= 1
+    assert np.all(np.cumsum(covered)[:-1][visible_mask(DUMP)] == 1)
+
+
+def test_numbered_lists_that_are_not_link_lists_are_left_alone():
+    from classifiers.segment_text import link_list_start
+
+    citations = ("The study is described in full in the journal.\n\nReferences\n1. Smith, J. Bees and pollen. 2021.\n"
+                 "2. Jones, A. Meadows: a survey. 2019.\n3. Patel, R. Urban hives. 2020.\n")
+    short = "Text with a mark [1] here.\n\nReferences\n1. https://a.example/\n2. https://b.example/\n"
+    for text in (citations, short):
+        segments = segment_text(text)
+        assert link_list_start(segments) == len(segments)
+    assert "[1]" in segment_text(short)[0].text  # no link list: the marks are the text's own

@@ -24,6 +24,7 @@ class DocRows:
 
 def prepare(doc: LabeledDoc) -> DocRows:
     segments, features = analyse(doc.text)
+    segments = segments[:len(features.n_words)]  # without a text-browser dump's link list: never article
     starts = np.fromiter((s.start for s in segments), dtype=np.int64, count=len(segments))
     ends = np.fromiter((s.end for s in segments), dtype=np.int64, count=len(segments))
     return DocRows(doc, features, [s.text for s in segments], starts, ends, segment_labels(doc, starts, ends))
