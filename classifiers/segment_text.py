@@ -107,9 +107,11 @@ def link_list_start(segments: list[Segment]) -> int:
     """
     i = len(segments)
     entries = 0
-    while i > 0 and (_LINK_LIST_ENTRY.fullmatch(segments[i - 1].text)
-                     or _LINK_LIST_HEADING.fullmatch(segments[i - 1].text)):
-        entries += bool(_LINK_LIST_ENTRY.fullmatch(segments[i - 1].text))
+    while i > 0:
+        is_entry = _LINK_LIST_ENTRY.fullmatch(segments[i - 1].text) is not None
+        if not is_entry and not _LINK_LIST_HEADING.fullmatch(segments[i - 1].text):
+            break
+        entries += is_entry
         i -= 1
     while i < len(segments) and not _LINK_LIST_HEADING.fullmatch(segments[i].text):
         i += 1  # the list starts at its first heading
