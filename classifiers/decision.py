@@ -19,6 +19,17 @@ set's inserted teaser lines and adds 0.001 to text-blocks word F1, for 0.06
 points of host lines; on HTML pages it gains nothing (the DOM already separates
 such lists), so the HTML model does not use it.
 
+A model may also drop *repeated runs*: pages often carry the same passage twice
+(a hidden mobile copy of the article, a forum post quoted in full below it, a
+block of terms printed under every offer), and a text that says it twice is not
+what users want back. A run of consecutive kept segments that each repeat an
+earlier kept segment word for word, at least 50 words long, is dropped; a single
+repeated line (a date, "Reply") stays, and so does a repeated block whose copies
+are interleaved with new text. On out-of-fold scores this adds 0.003 word F1 on
+the HTML pages (forums and products +0.015), 0.003 on text-blocks and 0.0025 on
+text-naive, for 0.1 point of the contaminated set's host lines (whose articles
+do repeat some passages).
+
 A threshold the caller asks for is used as it is: an explicit cut means exactly
 that cut, and nothing else.
 """
@@ -34,6 +45,7 @@ from .cues import TEASER_HEADING
 TAIL_SHARE = 0.2  # a teaser heading counts when less than this share of the kept words follows it
 HEADING_MAX_WORDS = 9
 STRONG_SCORE, STRONG_WORDS = 0.9, 25  # a paragraph after the heading this sure and long: the article goes on
+REPEAT_RUN_WORDS = 50  # a run of repeated segments this long (in words) is dropped; shorter repeats stay
 
 
 @dataclass(frozen=True)
@@ -42,6 +54,7 @@ class DecisionRule:
     relative: float = 0.0  # 0: a fixed cut; else the cut falls to relative × the document's best score
     floor: float = 0.0  # the relative cut never goes below this
     tail_teasers: bool = False  # also cut at a teaser heading at the end of the kept text (needs the texts)
+    repeats: bool = False  # also drop long runs of kept segments that repeat earlier kept ones (needs the texts)
 
     def cut(self, scores: np.ndarray) -> float:
         """The threshold this document's segments are kept at."""
@@ -51,12 +64,48 @@ class DecisionRule:
 
     def keep(self, scores: np.ndarray, texts: Sequence[str] | None = None) -> tuple[np.ndarray, float]:
         """Which segments are kept, and the cut they were kept at. `texts` (the segments' texts) let a
-        rule with `tail_teasers` look for a tail teaser heading."""
+        rule with `tail_teasers` or `repeats` look at what the segments say."""
+        decision = self.decide(scores, texts)
+        return decision.keep, decision.cut
+
+    def decide(self, scores: np.ndarray, texts: Sequence[str] | None = None) -> Decision:
         cut = self.cut(scores)
         keep = scores >= cut
         if self.tail_teasers and texts is not None:
             keep = cut_at_tail_teaser(texts, scores, keep)
-        return keep, cut
+        repeated = repeated_runs(texts, keep) if self.repeats and texts is not None else np.zeros(len(keep), bool)
+        return Decision(keep & ~repeated, cut, repeated)
+
+
+@dataclass(frozen=True)
+class Decision:
+    keep: np.ndarray  # per segment: kept in the article
+    cut: float  # the threshold this document's segments were kept at
+    repeated: np.ndarray  # per segment: above the cut, but dropped as a repeat of earlier kept text
+
+
+def repeated_runs(texts: Sequence[str], keep: np.ndarray, min_words: int = REPEAT_RUN_WORDS) -> np.ndarray:
+    """Kept segments that lie in a run of at least `min_words` words of consecutive kept segments, each
+    the same text as an earlier kept segment. Texts are compared as they are (segments' texts are
+    already whitespace-normalised): one set lookup per kept segment, words counted only in runs."""
+    out = np.zeros(len(keep), dtype=bool)
+    seen: set[str] = set()
+    run: list[int] = []
+
+    def close_run() -> None:
+        if run and sum(len(texts[j].split()) for j in run) >= min_words:
+            out[run] = True
+        run.clear()
+
+    for i in np.flatnonzero(keep).tolist():
+        text = texts[i]
+        if text and text in seen:
+            run.append(i)
+        else:
+            close_run()
+            seen.add(text)
+    close_run()
+    return out
 
 
 def cut_at_tail_teaser(texts: Sequence[str], scores: np.ndarray, keep: np.ndarray) -> np.ndarray:

@@ -108,8 +108,10 @@ def clean(text: str | None = None, *, html: str | bytes | None = None, threshold
     link_list = len(segments) - len(doc.n_words)  # a dump's link list: never scored, never kept
     scores = np.concatenate([model.score(doc), np.zeros(link_list)])
     _check(deadline, "scoring")
-    keep, threshold = _decision(model, threshold).keep(scores, [s.text for s in segments])
-    kinds = assign_kinds(doc.matrix, keep[:len(doc.n_words)]) + [Kind.NAVIGATION] * link_list
+    decision = _decision(model, threshold).decide(scores, [s.text for s in segments])
+    keep, threshold = decision.keep, decision.cut
+    kinds = _with_repeats(assign_kinds(doc.matrix, keep[:len(doc.n_words)]) + [Kind.NAVIGATION] * link_list,
+                          decision.repeated)
     if format == "markdown":
         blocks = [Block(s.text, heading_level=2 if k is Kind.HEADING else 0) for s, k in zip(segments, kinds)]
         article, _ = render(blocks, list(keep), "markdown")
@@ -133,7 +135,8 @@ def _clean_html(html: str | bytes, threshold, include_segments, fmt, links, char
     _check(deadline, "features")
     scores = model.score(doc)
     _check(deadline, "scoring")
-    keep, threshold = _decision(model, threshold).keep(scores, [s.text for s in page.segments])
+    decision = _decision(model, threshold).decide(scores, [s.text for s in page.segments])
+    keep, threshold = decision.keep, decision.cut
     b = page.blocks
     blocks = [
         Block(s.text, markdown_text=b.markdown[i] if links else "", heading_level=b.heading_level[i],
@@ -142,7 +145,7 @@ def _clean_html(html: str | bytes, threshold, include_segments, fmt, links, char
         for i, s in enumerate(page.segments)
     ]
     article, spans = render(blocks, list(keep), fmt)
-    kinds = html_kinds(doc.matrix, keep)
+    kinds = _with_repeats(html_kinds(doc.matrix, keep), decision.repeated)
     return Result(
         article=article, lang=doc.lang, title=page.og_title or page.title,
         segments=tuple(_results(page.segments, spans, scores, keep, kinds, b.paths)) if include_segments else (),
@@ -153,6 +156,13 @@ def _clean_html(html: str | bytes, threshold, include_segments, fmt, links, char
 def _decision(model: SegmentModel, threshold: float | None) -> DecisionRule:
     """The model's own rule, or exactly the cut the caller asked for."""
     return model.decision if threshold is None else DecisionRule(float(threshold))
+
+
+def _with_repeats(kinds: list[Kind], repeated: np.ndarray) -> list[Kind]:
+    """Segments dropped as repeats say so: their own kind would not tell why a sure paragraph went."""
+    for i in np.flatnonzero(repeated):
+        kinds[i] = Kind.REPEAT
+    return kinds
 
 
 def _results(segments: list[Segment], spans, scores: np.ndarray, keep: np.ndarray, kinds,

@@ -23,6 +23,7 @@ class Kind(str, enum.Enum):
     FOOTER = "footer"
     COMMENT = "comment"
     CAPTION = "caption"
+    REPEAT = "repeat"  # scored as article, dropped as a repeat of text kept earlier (`decision.repeated_runs`)
     OTHER = "other"
 
 

@@ -5,7 +5,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from classifiers.decision import DecisionRule
+from classifiers.decision import DecisionRule, repeated_runs
 
 SHIPPED_LIKE = DecisionRule(0.5, relative=0.5, floor=0.15)
 
@@ -89,3 +89,53 @@ def test_the_tail_cut_needs_the_texts_and_never_acts_on_an_explicit_threshold():
     scores = np.array([0.97, 0.95, 0.8, 0.6, 0.7, 0.75])
     assert TAIL_TEASERS.keep(scores)[0].all()
     assert DecisionRule(0.5).keep(scores, STORY + TAIL)[0].all()
+
+
+# A page that carries its story twice (a hidden mobile copy, a quoted post): the second copy goes.
+PARAGRAPHS = [
+    "The harbour authority said on Monday that the strike would continue until the new contract is signed.",
+    "Dock workers have walked out twice this year over pay, and shipping lines have begun to divert cargo.",
+    "Negotiations resume on Thursday, when both sides meet again with a mediator appointed by the ministry.",
+]
+REPEATS = DecisionRule(0.5, relative=0.5, floor=0.15, repeats=True)
+
+
+def test_a_long_run_of_repeated_segments_is_dropped_and_reported():
+    texts = PARAGRAPHS + ["Comments"] + PARAGRAPHS
+    scores = np.array([0.95, 0.9, 0.92, 0.1, 0.93, 0.9, 0.91])
+    decision = REPEATS.decide(scores, texts)
+    assert decision.keep.tolist() == [True, True, True, False, False, False, False]
+    assert decision.repeated.tolist() == [False, False, False, False, True, True, True]
+    assert REPEATS.keep(scores, texts)[0].tolist() == decision.keep.tolist()
+    assert SHIPPED_LIKE.keep(scores, texts)[0].sum() == 6  # without the option: the plain cut
+
+
+def test_short_repeats_and_interleaved_repeats_stay():
+    # A repeated date line, and a repeated block of terms under two different offers: GT-like text
+    # that says the same short thing again is kept (the run stays under 50 words).
+    terms = "Offer valid for new customers only. Not combinable with other offers."
+    texts = ["March 4, 2026", "Spring sale on all sofas", terms, "March 4, 2026", "Winter sale on all beds", terms]
+    scores = np.full(len(texts), 0.9)
+    decision = REPEATS.decide(scores, texts)
+    assert decision.keep.all() and not decision.repeated.any()
+
+
+def test_repeats_of_dropped_text_do_not_count():
+    texts = PARAGRAPHS + PARAGRAPHS
+    scores = np.array([0.1, 0.1, 0.1, 0.9, 0.9, 0.9])  # the first copy is boilerplate: the second is the only one
+    assert REPEATS.keep(scores, texts)[0].tolist() == [False, False, False, True, True, True]
+
+
+def test_repeat_removal_needs_the_texts_and_an_explicit_threshold_turns_it_off():
+    texts = PARAGRAPHS + PARAGRAPHS
+    scores = np.full(6, 0.9)
+    assert REPEATS.keep(scores)[0].all()
+    assert DecisionRule(0.5).keep(scores, texts)[0].all()
+
+
+def test_repeated_runs_finds_a_whole_long_list_printed_twice():
+    texts = [f"item number {i} of the catalogue, with its own description" for i in range(20000)]
+    texts = texts + texts  # the whole list twice
+    keep = np.ones(len(texts), bool)
+    out = repeated_runs(texts, keep)
+    assert not out[:20000].any() and out[20000:].all()

@@ -102,6 +102,8 @@ def _relative(meta: dict) -> str:
     teaser = ("; the text is also cut at a teaser heading (\"You might also like\", \"More on …:\") that follows "
               "at least 80% of the kept words when no confident long paragraph comes after it"
               if meta.get("tail_teaser_cut") else "")
+    teaser += ("; runs of at least 50 words of kept segments that repeat earlier kept text word for word are dropped"
+               if meta.get("repeat_runs") else "")
     return (f", lowered on a document whose best segment scores less than {meta['threshold'] / relative:g} to "
             f"{relative:g} × that score, never below {meta.get('threshold_floor', 0.0):g}{teaser} (a threshold a "
             "caller asks for is used as it is)")
