@@ -47,14 +47,15 @@ def default_model(mode: str = "text") -> SegmentModel:
         return _cached_default(mode)
 
 
-def analyse(text: str) -> tuple[list[Segment], DocumentFeatures]:
+def analyse(text: str, link_lists: bool = True) -> tuple[list[Segment], DocumentFeatures]:
     """The model-independent stages for text: segments and their features (shared with training).
 
     The features cover the segments before a text-browser dump's trailing link list
     (`segment_text.link_list_start`); the list's segments are boilerplate whatever the model says.
+    `link_lists=False` reads the text as it is (training: see `training.rows.prepare`).
     """
-    segments = segment_text(text)
-    texts = [s.text for s in segments[:link_list_start(segments)]]
+    segments = segment_text(text, link_lists)
+    texts = [s.text for s in segments[:link_list_start(segments)]] if link_lists else [s.text for s in segments]
     lang = language.detect(language.document_sample(texts))
     return segments, featurize(texts, lang)
 

@@ -130,8 +130,11 @@ def _without_link_marks(segments: list[Segment]) -> list[Segment]:
     return out + segments[body:]
 
 
-def segment_text(text: str) -> list[Segment]:
-    return _without_link_marks(_segment_lines(text))
+def segment_text(text: str, link_lists: bool = True) -> list[Segment]:
+    """One segment per line (hard-wrapped paragraphs re-joined). With `link_lists`, a text browser's
+    trailing link list is found (`link_list_start`) and the "[12]" marks pointing to it are dropped."""
+    segments = _segment_lines(text)
+    return _without_link_marks(segments) if link_lists else segments
 
 
 def _segment_lines(text: str) -> list[Segment]:

@@ -42,6 +42,17 @@ def test_fixture_pages_keep_the_content_and_drop_the_rest(name):
     assert not leaked, f"boilerplate kept: {leaked}"
 
 
+def test_a_story_printed_twice_comes_back_once():
+    html, expect = page("repeated_story")
+    result = clean(html=html)
+    for snippet in expect["once"]:
+        assert result.article.count(snippet) == 1, snippet
+    copies = [s for s in result.segments if s.text.startswith("More than sixty volunteers")]
+    assert [s.label.value for s in copies] == ["article", "boilerplate"]
+    assert copies[1].kind.value == "repeat" and copies[1].score >= result.threshold  # sure, but said before
+    assert copies[1].start == copies[1].end  # not in the article
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_title_paths_and_offsets_into_the_article(name):
     html, expect = page(name)

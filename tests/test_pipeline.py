@@ -209,3 +209,15 @@ def test_a_text_browser_dump_loses_its_link_list_and_link_marks():
     tail = [s for s in result.segments if s.text.startswith(("References", "Visible links")) or "://" in s.text]
     assert len(tail) == 41
     assert all(s.label is Label.BOILERPLATE and s.score == 0.0 and s.kind is Kind.NAVIGATION for s in tail)
+
+
+def test_a_text_that_repeats_its_story_returns_it_once():
+    doc = next(d for d in FIXTURES if d.name == "port_strike")
+    story = "\n\n".join(line for line in doc.article_lines if len(line.split()) >= 8)
+    result = clean(f"{doc.text}\n\n{story}")
+    for line in story.split("\n\n"):
+        assert result.article.count(line) == 1, line
+    repeats = [s for s in result.segments if s.kind is Kind.REPEAT]
+    assert repeats and all(s.label is Label.BOILERPLATE and s.score >= result.threshold for s in repeats)
+    # An explicit threshold is exactly that cut: the repeats come back.
+    assert clean(f"{doc.text}\n\n{story}", threshold=result.threshold).article.count(story.split("\n\n")[0]) == 2
