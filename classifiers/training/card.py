@@ -104,6 +104,8 @@ def _relative(meta: dict) -> str:
               if meta.get("tail_teaser_cut") else "")
     teaser += ("; runs of at least 50 words of kept segments that repeat earlier kept text word for word are dropped"
                if meta.get("repeat_runs") else "")
-    return (f", lowered on a document whose best segment scores less than {meta['threshold'] / relative:g} to "
-            f"{relative:g} × that score, never below {meta.get('threshold_floor', 0.0):g}{teaser} (a threshold a "
-            "caller asks for is used as it is)")
+    reach = meta["threshold"] / relative  # best scores below this lower the cut
+    lowered = ("on every document" if reach >= 1.0 else
+               f"on a document whose best segment scores less than {reach:g}")
+    return (f", lowered {lowered} to {relative:g} × the best segment's score, never below "
+            f"{meta.get('threshold_floor', 0.0):g}{teaser} (a threshold a caller asks for is used as it is)")
