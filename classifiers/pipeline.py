@@ -55,7 +55,8 @@ def analyse(text: str, link_lists: bool = True) -> tuple[list[Segment], Document
     `link_lists=False` reads the text as it is (training: see `training.rows.prepare`).
     """
     segments = segment_text(text, link_lists)
-    texts = [s.text for s in segments[:link_list_start(segments)]] if link_lists else [s.text for s in segments]
+    body = link_list_start(segments) if link_lists else len(segments)
+    texts = [s.text for s in segments[:body]]
     lang = language.detect(language.document_sample(texts))
     return segments, featurize(texts, lang)
 

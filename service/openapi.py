@@ -17,7 +17,8 @@ _OPTIONS = {
     "threshold": {"type": "number", "minimum": 0, "maximum": 1,
                   "description": "decision threshold on the article probability, used as it is (default: the model's rule; "
                                  "the shipped models cut at their threshold or at half of the document's best "
-                                 "score, whichever is lower, never below 0.15; the text model also cuts at a "
+                                 "score, whichever is lower, never below 0.15, and drop runs of 50+ words that repeat "
+                                 "text kept earlier (kind `repeat`); the text model also cuts at a "
                                  "teaser heading at the end of the text)"},
     "links": {"type": "boolean", "default": False, "description": "markdown: keep link URLs"},
 }
