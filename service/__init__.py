@@ -9,10 +9,14 @@ from flask import Flask
 from .config import Settings
 
 
-def create_app(settings: Settings | None = None, models: dict | None = None) -> Flask:
-    """Build the app; both models are loaded here, once, and shared read-only by all requests."""
+def create_app(settings: Settings | None = None, models: dict | None = None, master_pid: int | None = None) -> Flask:
+    """Build the app; both models are loaded here, once, and shared read-only by all requests.
+
+    `master_pid` is the server's master process (`service.server`), which workers ask to be recycled;
+    None (tests, an app embedded elsewhere) never asks."""
     from .api import blueprint
     from .jsonio import OrjsonProvider
+    from .recycle import Recycler
 
     settings = settings or Settings()
     app = Flask(__name__)
@@ -20,6 +24,7 @@ def create_app(settings: Settings | None = None, models: dict | None = None) -> 
     app.extensions["boilercut.settings"] = settings
     app.extensions["boilercut.models"] = models or {mode: _load(mode) for mode in ("text", "html")}
     app.extensions["boilercut.slots"] = threading.BoundedSemaphore(settings.max_in_flight)
+    app.extensions["boilercut.recycler"] = Recycler(settings.max_requests, settings.timeout, master_pid)
     app.register_blueprint(blueprint)
     _warm_up(app.extensions["boilercut.models"])
     return app
@@ -27,12 +32,16 @@ def create_app(settings: Settings | None = None, models: dict | None = None) -> 
 
 def _warm_up(models: dict) -> None:
     """Run each model once, so lazily loaded parts (langdetect's profiles, numpy kernels) load here —
-    in gunicorn's master, before the fork — and not in every freshly recycled worker's first request."""
+    in the server's master, before the fork — and not in every freshly recycled worker's first request."""
     from classifiers import clean
+    from classifiers.decode import decode_text
 
     sample = "A warm-up sentence, long enough for the language detector to look at it properly.\nMenu"
+    # English text is recognised by its function words without langdetect; this one needs its profiles.
+    not_english = "Ein Satz zum Aufwärmen, lang genug, damit die Spracherkennung ihn wirklich prüft.\nMenü"
     if models.get("text") is not None:
-        clean(sample, model=models["text"])
+        clean(decode_text(sample.encode("utf-8")), model=models["text"])  # the decoder imports bs4 lazily
+        clean(not_english, model=models["text"])
     if models.get("html") is not None:
         clean(html=f"<body><nav>Menu</nav><p>{sample}</p></body>", model=models["html"])
 
@@ -49,7 +58,7 @@ def _load(mode: str):
 
 
 def serve(settings: Settings) -> None:
-    """Run the production server (gunicorn) with `settings`."""
+    """Run the production server (granian) with `settings`."""
     from .server import run
 
     run(settings)

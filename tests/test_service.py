@@ -1,9 +1,10 @@
-"""The HTTP service, started for real (gunicorn) on a free loopback port.
+"""The HTTP service, started for real (`boilercut serve`: granian) on a free loopback port.
 
 Every JSON answer is validated against the service's own OpenAPI schemas.
 """
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -52,7 +53,7 @@ def _start(env_overrides: dict[str, str]) -> tuple[subprocess.Popen, str]:
 
 
 def _stop(proc: subprocess.Popen) -> int:
-    proc.send_signal(signal.SIGTERM)  # gunicorn's graceful shutdown
+    proc.send_signal(signal.SIGTERM)  # the server's graceful shutdown
     return proc.wait(timeout=40)
 
 
@@ -368,12 +369,41 @@ def test_sigterm_finishes_gracefully():
 
 
 def test_recycled_workers_keep_serving_and_counting():
-    proc, base = _start({"BOILERCUT_MAX_REQUESTS": "5"})  # a fresh worker every ~5 requests
+    proc, base = _start({"BOILERCUT_MAX_REQUESTS": "5"})  # fresh workers every ~5 requests
     try:
-        for _ in range(30):
-            status, _, _ = call(base + "/v1/clean", b"One short line of text to clean.", "text/plain")
-            assert status == 200
+        host, port = base.removeprefix("http://").split(":")
+        conn, closing = http.client.HTTPConnection(host, int(port), timeout=30), []
+        for _ in range(30):  # one kept-alive connection, reopened only when the server closes it
+            conn.request("POST", "/v1/clean", b"One short line of text to clean.", {"Content-Type": "text/plain"})
+            response = conn.getresponse()
+            assert response.status == 200 and response.read()
+            closing.append(response.getheader("Connection", "").lower() == "close")
+            if closing[-1]:
+                conn.close()
+        conn.close()
+        assert not closing[0] and any(closing)  # a worker about to be replaced tells its clients to go
         status, _, raw = call(base + "/metrics")
         assert status == 200 and b'boilercut_documents_total{input="text",outcome="ok"}' in raw
+        counted = float(raw.split(b'boilercut_documents_total{input="text",outcome="ok"} ')[1].split()[0])
+        assert counted == 30  # the recycled workers' counts are kept
     finally:
         _stop(proc)
+    log = proc.stderr.read().decode()
+    assert log.count("worker asks to be recycled") >= 2 and "Stopping old worker" in log
+
+
+def test_a_document_over_the_timeout_recycles_the_worker_and_the_server_goes_on():
+    # A 0.3 s watchdog and a document that takes ~1 s or more: the worker asks to be replaced while it
+    # works; the old worker still finishes that document (graceful), and a fresh one serves the next requests.
+    proc, base = _start({"BOILERCUT_TIMEOUT": "0.3", "BOILERCUT_DOC_TIME_BUDGET": "60"})
+    try:
+        doc = "".join(f"Line {i} of a very long scraped page, with words that vary: {i * 7919 % 1000}.\n"
+                      for i in range(90_000))  # ~6 MB
+        status, _, body = call_json(base + "/v1/clean", doc.encode(), "text/plain", timeout=120)
+        assert status == 200 and body["segments"]
+        for _ in range(3):
+            assert call(base + "/v1/clean", b"A line of text.", "text/plain")[0] == 200
+    finally:
+        _stop(proc)
+    log = proc.stderr.read().decode()
+    assert "worker asks to be recycled" in log and "a document has run" in log
