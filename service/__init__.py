@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 
 from flask import Flask
 
@@ -17,13 +16,14 @@ def create_app(settings: Settings | None = None, models: dict | None = None, mas
     from .api import blueprint
     from .jsonio import OrjsonProvider
     from .recycle import Recycler
+    from .slots import FairSlots
 
     settings = settings or Settings()
     app = Flask(__name__)
     app.json = OrjsonProvider(app)  # answers keep the documented field order (no key sorting)
     app.extensions["boilercut.settings"] = settings
     app.extensions["boilercut.models"] = models or {mode: _load(mode) for mode in ("text", "html")}
-    app.extensions["boilercut.slots"] = threading.BoundedSemaphore(settings.max_in_flight)
+    app.extensions["boilercut.slots"] = FairSlots(settings.max_in_flight)
     app.extensions["boilercut.recycler"] = Recycler(settings.max_requests, settings.timeout, master_pid)
     app.register_blueprint(blueprint)
     _warm_up(app.extensions["boilercut.models"])

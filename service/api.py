@@ -9,7 +9,6 @@ cannot get a slot within `queue_timeout` seconds gets 503 with Retry-After
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from dataclasses import replace
 from functools import cache
@@ -23,6 +22,7 @@ from . import observability
 from .jobs import ApiError, job_from_body, parse_json, run, run_record
 from .jsonio import dumps_bytes
 from .openapi import spec
+from .slots import FairSlots
 
 blueprint = Blueprint("boilercut", __name__)
 log = logging.getLogger("boilercut.http")
@@ -37,7 +37,7 @@ def _models():
     return current_app.extensions["boilercut.models"]
 
 
-def _slots() -> threading.BoundedSemaphore:
+def _slots() -> FairSlots:
     return current_app.extensions["boilercut.slots"]
 
 

@@ -1,0 +1,44 @@
+"""Cleaning slots: at most `n` documents are cleaned at once per worker, first come, first served.
+
+`threading.Semaphore` lets a thread that arrives just as a slot frees up take it ahead of threads
+that have waited for it: the releasing thread is handed its next request at once and reaches
+`acquire()` before the woken waiter gets the GIL back. Under load that turns the queue into a
+lottery (p99 at 8 connections was three times p50). Here a released slot is handed directly to the
+longest waiter.
+"""
+from __future__ import annotations
+
+import threading
+from collections import deque
+
+
+class FairSlots:
+    def __init__(self, n: int):
+        if n < 1:
+            raise ValueError("at least one slot")
+        self._free = n
+        self._waiters: deque[threading.Event] = deque()
+        self._lock = threading.Lock()
+
+    def acquire(self, timeout: float | None = None) -> bool:
+        """Take a slot, waiting at most `timeout` seconds (None: as long as it takes); False on timeout."""
+        with self._lock:
+            if self._free:
+                self._free -= 1
+                return True
+            turn = threading.Event()
+            self._waiters.append(turn)
+        if turn.wait(timeout):
+            return True
+        with self._lock:
+            if turn.is_set():  # handed over just as the wait timed out: it is ours
+                return True
+            self._waiters.remove(turn)
+            return False
+
+    def release(self) -> None:
+        with self._lock:
+            if self._waiters:
+                self._waiters.popleft().set()  # the slot passes on without ever being free
+            else:
+                self._free += 1
