@@ -2,10 +2,11 @@
 threads, recycling, graceful shutdown and JSON logs.
 
 Why granian and not gunicorn: a request's HTTP work (reading, parsing, writing, keep-alive) runs in
-Rust outside the GIL, and hands the WSGI call to a Python thread directly. On 10 KB documents one
-worker served 87% of in-process `clean()` throughput where gunicorn's threaded worker served 77%, in
-the same paired rounds of `benchmarks/load_benchmark.py` (see the README). Recycling by request count
-and the per-document watchdog, which granian does not have, live in `service.recycle`.
+Rust outside the GIL, and the WSGI call goes to a Python thread directly. gunicorn's threaded worker
+spent ~0.6 ms of Python per request on that; alternating the two servers on 10 KB documents, one
+granian worker served 77-80% of in-process `clean()` throughput against gunicorn's 70-78% (README,
+"Benchmarks"). Recycling by request count and the per-document watchdog, which granian does not
+have, live in `service.recycle`.
 
 The app (and both models) is built once in the master before the workers fork, so workers share the
 model arrays copy-on-write and start at once, also when they are recycled. Metrics of all workers are
