@@ -207,7 +207,7 @@ def server_log_summary(log_path: Path) -> dict[str, int]:
 
 def stop_server(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)  # the server's graceful shutdown; the workers are idle by now
+        proc.send_signal(signal.SIGTERM)  # gunicorn's graceful shutdown; the workers are idle by now
         try:
             proc.wait(timeout=40)
         except subprocess.TimeoutExpired:

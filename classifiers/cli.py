@@ -34,7 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--no-segments", action="store_true", help="leave the per-segment list out of JSON output")
     c.add_argument("--workers", type=int, default=1, help="processes for --jsonl (default 1)")
 
-    s = sub.add_parser("serve", help="run the HTTP service (granian; flags override BOILERCUT_* variables)")
+    s = sub.add_parser("serve", help="run the HTTP service (gunicorn; flags override BOILERCUT_* variables)")
     s.add_argument("--host", help="interface (default 0.0.0.0, $BOILERCUT_HOST)")
     s.add_argument("--port", type=int, help="TCP port (default 8080, $BOILERCUT_PORT)")
     s.add_argument("--workers", type=int, help="worker processes (default 2, $BOILERCUT_WORKERS)")

@@ -8,14 +8,10 @@ from flask import Flask
 from .config import Settings
 
 
-def create_app(settings: Settings | None = None, models: dict | None = None, master_pid: int | None = None) -> Flask:
-    """Build the app; both models are loaded here, once, and shared read-only by all requests.
-
-    `master_pid` is the server's master process (`service.server`), which workers ask to be recycled;
-    None (tests, an app embedded elsewhere) never asks."""
+def create_app(settings: Settings | None = None, models: dict | None = None) -> Flask:
+    """Build the app; both models are loaded here, once, and shared read-only by all requests."""
     from .api import blueprint
     from .jsonio import OrjsonProvider
-    from .recycle import Recycler
     from .slots import FairSlots
 
     settings = settings or Settings()
@@ -24,7 +20,6 @@ def create_app(settings: Settings | None = None, models: dict | None = None, mas
     app.extensions["boilercut.settings"] = settings
     app.extensions["boilercut.models"] = models or {mode: _load(mode) for mode in ("text", "html")}
     app.extensions["boilercut.slots"] = FairSlots(settings.max_in_flight)
-    app.extensions["boilercut.recycler"] = Recycler(settings.max_requests, settings.timeout, master_pid)
     app.register_blueprint(blueprint)
     _warm_up(app.extensions["boilercut.models"])
     return app
@@ -32,7 +27,7 @@ def create_app(settings: Settings | None = None, models: dict | None = None, mas
 
 def _warm_up(models: dict) -> None:
     """Run each model once, so lazily loaded parts (langdetect's profiles, numpy kernels) load here —
-    in the server's master, before the fork — and not in every freshly recycled worker's first request."""
+    in gunicorn's master, before the fork — and not in every freshly recycled worker's first request."""
     from classifiers import clean
     from classifiers.decode import decode_text
 
@@ -58,7 +53,7 @@ def _load(mode: str):
 
 
 def serve(settings: Settings) -> None:
-    """Run the production server (granian) with `settings`."""
+    """Run the production server (gunicorn) with `settings`."""
     from .server import run
 
     run(settings)

@@ -41,10 +41,6 @@ def _slots() -> FairSlots:
     return current_app.extensions["boilercut.slots"]
 
 
-def _recycler():
-    return current_app.extensions["boilercut.recycler"]
-
-
 def error_response(err: ApiError):
     observability.ERRORS.labels(err.code).inc()
     response = jsonify({"error": err.to_dict()})
@@ -76,10 +72,8 @@ class _Slot:
     def __enter__(self):
         if not _slots().acquire(timeout=self.timeout):
             raise ApiError(503, "overloaded", "the server is busy; retry shortly", {"Retry-After": "1"})
-        self.token = _recycler().document_started()  # watched: a document over `timeout` recycles the worker
 
     def __exit__(self, *exc):
-        _recycler().document_finished(self.token)
         _slots().release()
 
 
@@ -152,7 +146,9 @@ def _ndjson_answers(settings):
             yield _dump({"id": None, "error": err.to_dict()})
             continue
         with _Slot(None):
-            yield _dump(run_record(record, _models(), settings.doc_time_budget, "record"))
+            answer = run_record(record, _models(), settings.doc_time_budget, "record")
+        # Outside the slot: a client slow to read the answers must not keep other requests from cleaning.
+        yield _dump(answer)
 
 
 def _dump(record: dict) -> bytes:
@@ -245,8 +241,4 @@ def finish_request(response: Response):
     log.info("request", extra={"request_id": g.get("request_id"), "method": request.method, "path": request.path,
                                "status": response.status_code, "duration_ms": round(seconds * 1000, 2),
                                "bytes_in": request.content_length, "remote": request.remote_addr})
-    if _recycler().request_finished():
-        # This worker is about to be replaced: clients close their kept-alive connections to it after
-        # this answer, instead of sending their next request into a connection that is being shut.
-        response.headers["Connection"] = "close"
     return response

@@ -16,7 +16,7 @@ class Settings:
     port: int = 8080
     workers: int = 2
     threads: int = 4
-    timeout: float = 60.0
+    timeout: int = 60
     graceful_timeout: int = 30
     max_requests: int = 20000
     max_body_bytes: int = 8 * 1024 * 1024
@@ -28,12 +28,12 @@ class Settings:
     log_level: str = "info"
 
     def __post_init__(self) -> None:
-        for name in ("port", "workers", "threads", "max_body_bytes", "max_batch_records",
+        for name in ("port", "workers", "threads", "timeout", "max_body_bytes", "max_batch_records",
                      "max_batch_bytes", "max_in_flight"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
-        if self.doc_time_budget <= 0 or self.timeout <= 0 or self.queue_timeout < 0:
-            raise ValueError("doc_time_budget and timeout must be positive and queue_timeout not negative")
+        if self.doc_time_budget <= 0 or self.queue_timeout < 0:
+            raise ValueError("doc_time_budget must be positive and queue_timeout not negative")
         if self.log_level.lower() not in ("debug", "info", "warning", "error"):
             raise ValueError("log_level must be debug, info, warning or error")
 
@@ -43,9 +43,9 @@ DESCRIPTIONS = {
     "port": "TCP port",
     "workers": "worker processes (each holds one copy of the models, ~150 MB)",
     "threads": "threads per worker (one cleans, the others read slow uploads and queue)",
-    "timeout": "seconds one document may hold a worker before the workers are recycled; also the limit for a request's headers to arrive",
-    "graceful_timeout": "seconds to finish in-flight requests after SIGTERM or when workers are recycled",
-    "max_requests": "requests after which a worker has the workers recycled (0 = never; jittered by 10%)",
+    "timeout": "seconds a worker may spend on one request before it is restarted",
+    "graceful_timeout": "seconds to finish in-flight requests after SIGTERM",
+    "max_requests": "requests after which a worker is recycled (0 = never; jittered by 10%)",
     "max_body_bytes": "largest request body for /v1/clean (413 above)",
     "max_batch_records": "most records in a JSON-array batch (413 above; NDJSON batches are streamed, unbounded)",
     "max_batch_bytes": "largest NDJSON batch body",

@@ -1,6 +1,6 @@
 """Structured JSON logs with a request id, and Prometheus metrics.
 
-Under granian every worker is a process, so metrics use prometheus-client's
+Under gunicorn every worker is a process, so metrics use prometheus-client's
 multiprocess mode (`PROMETHEUS_MULTIPROC_DIR`, set by `service.server` before
 the workers fork); a single-process server (tests, `flask run`) uses the
 default registry.

@@ -1,9 +1,9 @@
 """Cleaning slots: at most `n` documents are cleaned at once per worker, first come, first served.
 
 `threading.Semaphore` lets a thread that arrives just as a slot frees up take it ahead of threads
-that have waited for it: the releasing thread is handed its next request at once and reaches
-`acquire()` before the woken waiter gets the GIL back. Under load that turns the queue into a
-lottery (p99 at 8 connections was three times p50). Here a released slot is handed directly to the
+that have waited for it: the thread that releases the slot is often handed its next request at once
+and reaches `acquire()` before the woken waiter gets the GIL back. Under load that turns the queue
+into a lottery, and the tail latency grows with it. Here a released slot is handed directly to the
 longest waiter.
 """
 from __future__ import annotations
