@@ -380,10 +380,23 @@ def test_openapi_and_docs_page(server):
     assert status == 200 and headers["Content-Type"].startswith("text/html") and b"/openapi.json" in raw
 
 
-def test_sigterm_finishes_gracefully():
+def test_sigterm_finishes_the_request_in_flight_and_exits_cleanly():
     proc, base = _start({})
-    assert call(base + "/healthz")[0] == 200
+    doc = "".join(f"Line {i} of a long scraped page, with words that vary: {i * 7919 % 1000}.\n" for i in range(40_000))
+    answers: list[tuple[int, float]] = []
+
+    def post() -> None:
+        status = call(base + "/v1/clean", doc.encode(), "text/plain")[0]
+        answers.append((status, time.monotonic()))
+
+    client = threading.Thread(target=post)
+    client.start()
+    time.sleep(0.5)  # the ~3 MB document is being cleaned (about a second here)
+    asked_to_stop = time.monotonic()
     assert _stop(proc) == 0
+    client.join(30)
+    assert [status for status, _ in answers] == [200]
+    assert answers[0][1] > asked_to_stop  # it was still in flight when SIGTERM came, and was answered
 
 
 def test_recycled_workers_keep_serving_and_counting():
