@@ -7,15 +7,19 @@ default registry.
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
 import re
 import time
 import uuid
+from collections import defaultdict
+from contextlib import contextmanager
 
 import orjson
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
+from prometheus_client.mmap_dict import MmapedDict
 
 from classifiers.types import Label
 
@@ -44,11 +48,51 @@ def metrics_text() -> tuple[bytes, str]:
     """The exposition text of all workers' metrics (or this process's, without multiprocess mode)."""
     from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY
 
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if metrics_dir := os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
-        return generate_latest(registry), CONTENT_TYPE_LATEST
+        with _directory_lock(metrics_dir, fcntl.LOCK_SH):  # never halfway through an archiving
+            return generate_latest(registry), CONTENT_TYPE_LATEST
     return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
+
+
+def archive_dead_worker(metrics_dir: str, pid: int) -> None:
+    """Fold a dead worker's metric files into one archive file per metric type, and delete them.
+
+    prometheus-client keeps every worker's files for ever (its counters must not go down), and each
+    scrape reads them all: with workers recycled every few minutes, the directory (on a size-capped
+    tmpfs in the container) and the scrape time would grow without bound. Raw values simply add up
+    across files, for counters and for histogram buckets alike (this service has no gauges). Runs in
+    gunicorn's master, one dead worker at a time, under the lock every scrape takes to read.
+    """
+    with _directory_lock(metrics_dir, fcntl.LOCK_EX):
+        for kind in ("counter", "histogram"):
+            dead = os.path.join(metrics_dir, f"{kind}_{pid}.db")
+            if not os.path.exists(dead):
+                continue
+            archive = os.path.join(metrics_dir, f"{kind}_archive.db")
+            totals: dict[str, float] = defaultdict(float)
+            for path in (archive, dead):
+                if os.path.exists(path):
+                    for entry in MmapedDict.read_all_values_from_file(path):  # key, value, timestamp, position
+                        totals[entry[0]] += entry[1]
+            staged = os.path.join(metrics_dir, f"{kind}_archive.staged")  # not *.db: no scrape reads it
+            merged = MmapedDict(staged)
+            for key, value in totals.items():
+                merged.write_value(key, value, 0.0)
+            merged.close()
+            os.replace(staged, archive)
+            os.remove(dead)
+
+
+@contextmanager
+def _directory_lock(metrics_dir: str, mode: int):
+    with open(os.path.join(metrics_dir, ".lock"), "a") as handle:
+        fcntl.flock(handle, mode)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def record_result(input_kind: str, result, seconds: float) -> None:

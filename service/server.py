@@ -40,9 +40,9 @@ class _NoAccessLogger(Logger):
 
 
 def _child_exit(server, worker) -> None:
-    from prometheus_client import multiprocess
+    from .observability import archive_dead_worker
 
-    multiprocess.mark_process_dead(worker.pid)
+    archive_dead_worker(os.environ["PROMETHEUS_MULTIPROC_DIR"], worker.pid)
 
 
 def gunicorn_options(settings: Settings) -> dict:

@@ -399,8 +399,9 @@ def test_sigterm_finishes_the_request_in_flight_and_exits_cleanly():
     assert answers[0][1] > asked_to_stop  # it was still in flight when SIGTERM came, and was answered
 
 
-def test_recycled_workers_keep_serving_and_counting():
-    proc, base = _start({"BOILERCUT_MAX_REQUESTS": "5"})  # a fresh worker every ~5 requests
+def test_recycled_workers_keep_serving_and_counting(tmp_path):
+    # A fresh worker every ~5 requests; the server keeps its metrics files under TMPDIR.
+    proc, base = _start({"BOILERCUT_MAX_REQUESTS": "5", "TMPDIR": str(tmp_path)})
     try:
         for _ in range(30):
             status, _, _ = call(base + "/v1/clean", b"One short line of text to clean.", "text/plain")
@@ -409,5 +410,10 @@ def test_recycled_workers_keep_serving_and_counting():
         assert status == 200 and b'boilercut_documents_total{input="text",outcome="ok"}' in raw
         counted = float(raw.split(b'boilercut_documents_total{input="text",outcome="ok"} ')[1].split()[0])
         assert counted == 30  # what the recycled workers counted is kept
+        (metrics_dir,) = tmp_path.glob("boilercut-metrics-*")
+        files = sorted(p.name for p in metrics_dir.glob("*.db"))
+        # ~6 workers have come and gone: their files are folded into one archive per metric type, and
+        # what is left are those and the files of the worker serving now (and of one not yet reaped).
+        assert {"counter_archive.db", "histogram_archive.db"} <= set(files) and len(files) <= 6, files
     finally:
         _stop(proc)
