@@ -42,7 +42,10 @@ class _NoAccessLogger(Logger):
 def _child_exit(server, worker) -> None:
     from .observability import archive_dead_worker
 
-    archive_dead_worker(os.environ["PROMETHEUS_MULTIPROC_DIR"], worker.pid)
+    try:
+        archive_dead_worker(os.environ["PROMETHEUS_MULTIPROC_DIR"], worker.pid)
+    except Exception:  # metrics bookkeeping must never take the master down; the files just stay
+        server.log.exception("could not archive the metrics of worker %s", worker.pid)
 
 
 def gunicorn_options(settings: Settings) -> dict:
