@@ -15,7 +15,7 @@ import re
 import time
 import uuid
 from collections import defaultdict
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 import orjson
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
@@ -56,16 +56,30 @@ def metrics_text() -> tuple[bytes, str]:
     return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
 
 
-def archive_dead_worker(metrics_dir: str, pid: int) -> None:
+ARCHIVE_LOCK_WAIT_S = 1.0  # the master waits at most this long for scrapes to finish reading
+_ARCHIVE_HEADROOM = 4 * 1024 * 1024  # free bytes the metrics directory must have to write an archive
+
+
+def archive_dead_worker(metrics_dir: str, pid: int) -> bool:
     """Fold a dead worker's metric files into one archive file per metric type, and delete them.
 
     prometheus-client keeps every worker's files for ever (its counters must not go down), and each
     scrape reads them all: with workers recycled every few minutes, the directory (on a size-capped
     tmpfs in the container) and the scrape time would grow without bound. Raw values simply add up
-    across files, for counters and for histogram buckets alike (this service has no gauges). Runs in
-    gunicorn's master, one dead worker at a time, under the lock every scrape takes to read.
+    across files, for counters and for histogram buckets alike (this service has no gauges).
+
+    Runs in gunicorn's master, under the lock every scrape takes to read, so a scrape never sees a
+    count twice or not at all. The master must never hang or die here: it waits for the lock at
+    most `ARCHIVE_LOCK_WAIT_S`, and writes only with room to spare (the archive is written through
+    an mmap, and a full tmpfs would kill the writer with SIGBUS). False when it gave up: the files
+    then stay where they are, and every count stays right.
     """
-    with _directory_lock(metrics_dir, fcntl.LOCK_EX):
+    with _directory_lock(metrics_dir, fcntl.LOCK_EX, wait=ARCHIVE_LOCK_WAIT_S) as locked:
+        if not locked:
+            return False
+        stats = os.statvfs(metrics_dir)
+        if stats.f_bavail * stats.f_frsize < _ARCHIVE_HEADROOM:
+            return False
         for kind in ("counter", "histogram"):
             dead = os.path.join(metrics_dir, f"{kind}_{pid}.db")
             if not os.path.exists(dead):
@@ -77,20 +91,39 @@ def archive_dead_worker(metrics_dir: str, pid: int) -> None:
                     for entry in MmapedDict.read_all_values_from_file(path):  # key, value, timestamp, position
                         totals[entry[0]] += entry[1]
             staged = os.path.join(metrics_dir, f"{kind}_archive.staged")  # not *.db: no scrape reads it
+            with suppress(FileNotFoundError):
+                os.remove(staged)  # left by an attempt that failed midway: MmapedDict would add to it
             merged = MmapedDict(staged)
             for key, value in totals.items():
                 merged.write_value(key, value, 0.0)
             merged.close()
             os.replace(staged, archive)
             os.remove(dead)
+    return True
 
 
 @contextmanager
-def _directory_lock(metrics_dir: str, mode: int):
+def _directory_lock(metrics_dir: str, mode: int, wait: float | None = None):
+    """Yields whether the lock was taken: always when `wait` is None (block), else within `wait` seconds.
+
+    Non-blocking attempts also keep a re-entrant call (an older gunicorn reaps workers in a signal
+    handler, which can interrupt an archiving in progress) from waiting on its own process for ever."""
     with open(os.path.join(metrics_dir, ".lock"), "a") as handle:
-        fcntl.flock(handle, mode)
+        if wait is None:
+            fcntl.flock(handle, mode)
+        else:
+            deadline = time.monotonic() + wait
+            while True:
+                try:
+                    fcntl.flock(handle, mode | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        yield False
+                        return
+                    time.sleep(0.02)
         try:
-            yield
+            yield True
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 

@@ -43,7 +43,8 @@ def _child_exit(server, worker) -> None:
     from .observability import archive_dead_worker
 
     try:
-        archive_dead_worker(os.environ["PROMETHEUS_MULTIPROC_DIR"], worker.pid)
+        if not archive_dead_worker(os.environ["PROMETHEUS_MULTIPROC_DIR"], worker.pid):
+            server.log.warning("metrics of worker %s not archived (busy or full metrics directory)", worker.pid)
     except Exception:  # metrics bookkeeping must never take the master down; the files just stay
         server.log.exception("could not archive the metrics of worker %s", worker.pid)
 

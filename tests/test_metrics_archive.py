@@ -40,3 +40,26 @@ def test_archiving_keeps_every_total_and_leaves_one_file_per_metric_type(tmp_pat
     assert _exposition(tmp_path) == before
     assert sorted(p.name for p in tmp_path.glob("*.db")) == ["counter_103.db", "counter_archive.db",
                                                               "histogram_archive.db"]
+
+
+def test_a_leftover_staged_file_is_not_counted(tmp_path):
+    _write(tmp_path, "counter", 101, {("errors_total", "a"): 3})
+    before = _exposition(tmp_path)
+    _write(tmp_path, "counter", 0, {("errors_total", "a"): 50, ("errors_total", "z"): 9})  # left by a failed archiving
+    os.replace(tmp_path / "counter_0.db", tmp_path / "counter_archive.staged")
+    assert archive_dead_worker(str(tmp_path), 101)
+    assert _exposition(tmp_path) == before
+
+
+def test_the_master_gives_up_rather_than_wait_for_a_scrape(tmp_path, monkeypatch):
+    import fcntl
+
+    from service import observability
+
+    _write(tmp_path, "counter", 101, {("errors_total", "a"): 3})
+    monkeypatch.setattr(observability, "ARCHIVE_LOCK_WAIT_S", 0.1)
+    with open(tmp_path / ".lock", "a") as scrape:  # a scrape holding the lock for a long time
+        fcntl.flock(scrape, fcntl.LOCK_SH)
+        assert archive_dead_worker(str(tmp_path), 101) is False
+    assert (tmp_path / "counter_101.db").exists()  # left in place: its counts still show
+    assert archive_dead_worker(str(tmp_path), 101) and not (tmp_path / "counter_101.db").exists()
