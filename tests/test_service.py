@@ -315,12 +315,13 @@ def test_saturated_worker_answers_503_with_retry_after(busy_server):
     assert all(retry == "1" for s, retry in results if s == 503)
 
 
-def test_a_batch_client_that_stops_reading_does_not_hold_the_worker(busy_server):
+def test_a_batch_client_that_stops_reading_does_not_hold_the_worker(server):
     # 1,500 records whose answers (~25 MB with their segments) fill the socket buffers long before the
-    # end: the batch then waits for its reader, and must do so without holding the one cleaning slot.
+    # end: the batch then waits for its reader, and must do so without holding the worker's one
+    # cleaning slot (held, the other requests would wait their 5 s in the queue and get 503).
     doc = "\n".join(f"Menu item {i}, a short line" for i in range(120))
     records = b"".join(json.dumps({"id": i, "text": doc}).encode() + b"\n" for i in range(1500))
-    host, port = busy_server.removeprefix("http://").split(":")
+    host, port = server.removeprefix("http://").split(":")
     stalled = socket.create_connection((host, int(port)))
     head = (f"POST /v1/clean/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\n"
             f"Content-Length: {len(records)}\r\n\r\n").encode()
@@ -328,7 +329,7 @@ def test_a_batch_client_that_stops_reading_does_not_hold_the_worker(busy_server)
     sender.start()
     try:
         time.sleep(4)  # long enough to clean far more than the buffers hold
-        statuses = [call(busy_server + "/v1/clean", b"A line of text.", "text/plain")[0] for _ in range(3)]
+        statuses = [call(server + "/v1/clean", b"A line of text.", "text/plain")[0] for _ in range(3)]
         assert statuses == [200, 200, 200]
     finally:
         stalled.close()
