@@ -1,4 +1,4 @@
-# boilercut as a container: `boilercut serve` (gunicorn, threaded workers) on port 8080, configured
+# boilercut as a container: `boilercut serve` (gunicorn, gevent workers) on port 8080, configured
 # only through BOILERCUT_* environment variables (README, "Configuration"). Runs as a non-root user
 # and works with a read-only root filesystem plus a writable /tmp (see docker-compose.yml).
 #

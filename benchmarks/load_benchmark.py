@@ -103,9 +103,9 @@ def server_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "classifiers.cli"]
 
 
-def start_server(workers: int, threads: int, port: int, log) -> subprocess.Popen:
-    cmd = server_command() + ["serve", "--host", "127.0.0.1", "--port", str(port),
-                              "--workers", str(workers), "--threads", str(threads)]
+def start_server(workers: int, worker_class: str, threads: int, port: int, log) -> subprocess.Popen:
+    cmd = server_command() + ["serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+                              "--worker-class", worker_class, "--threads", str(threads)]
     # Own session: a Ctrl-C reaches only this script, whose `finally` then stops the server cleanly.
     return subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=REPO, start_new_session=True)
 
@@ -393,8 +393,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--concurrency", nargs="+", type=int, default=[1, 8, 32],
                     help="wrk connections per run (default: 1 8 32)")
     ap.add_argument("--workers", type=int, default=1, help="server worker processes (default 1: per-worker numbers)")
+    ap.add_argument("--worker-class", dest="worker_class", choices=("gevent", "gthread"),
+                    default=Settings().worker_class, help=f"default {Settings().worker_class}, the service default")
     ap.add_argument("--threads", type=int, default=Settings().threads,
-                    help=f"threads per worker (default {Settings().threads}, the service default)")
+                    help=f"threads per gthread worker (default {Settings().threads}, the service default)")
     ap.add_argument("--baseline-seconds", type=float, default=3.0,
                     help="seconds of in-process clean() per size (default 3, at least 2)")
     ap.add_argument("--no-half-peak", action="store_true", help="skip the constant-rate run at half of peak")
@@ -421,7 +423,8 @@ def main(argv: list[str] | None = None) -> int:
     libs = versions(args.wrk)
     print(f"# python {machine['python']} | {machine['cpu_count']} CPUs | {machine['platform']} | "
           + " | ".join(f"{k} {v}" for k, v in libs.items()))
-    print(f"# server: {args.workers} worker(s) x {args.threads} threads on 127.0.0.1 | {n_runs} wrk runs of "
+    kind = f"{args.threads} threads" if args.worker_class == "gthread" else "gevent (loop + 1 cleaning thread)"
+    print(f"# server: {args.workers} worker(s), {kind}, on 127.0.0.1 | {n_runs} wrk runs of "
           f"{args.duration} s (each request times out after {WRK_TIMEOUT_S} s) | wrk shares this machine's CPUs")
     boilercut_env = {k: v for k, v in os.environ.items() if k.startswith("BOILERCUT_")}
     if boilercut_env:
@@ -449,7 +452,7 @@ def main(argv: list[str] | None = None) -> int:
         port = free_port()
         base, url = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{port}/v1/clean"
         with open(log_path, "wb") as log:
-            proc = start_server(args.workers, args.threads, port, log)
+            proc = start_server(args.workers, args.worker_class, args.threads, port, log)
             try:
                 report["readyz"] = wait_ready(proc, base)
                 if not report["readyz"]["models"].get("html"):

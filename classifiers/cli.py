@@ -38,7 +38,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--host", help="interface (default 0.0.0.0, $BOILERCUT_HOST)")
     s.add_argument("--port", type=int, help="TCP port (default 8080, $BOILERCUT_PORT)")
     s.add_argument("--workers", type=int, help="worker processes (default 2, $BOILERCUT_WORKERS)")
-    s.add_argument("--threads", type=int, help="threads per worker (default 4, $BOILERCUT_THREADS)")
+    s.add_argument("--worker-class", dest="worker_class", choices=("gevent", "gthread"),
+                   help="gevent (default) or gthread ($BOILERCUT_WORKER_CLASS)")
+    s.add_argument("--threads", type=int, help="threads per gthread worker (default 4, $BOILERCUT_THREADS)")
     s.add_argument("--log-level", dest="log_level", help="debug|info|warning|error ($BOILERCUT_LOG_LEVEL)")
 
     for name, helptext in (("train", "train the model from the labeled datasets"),
@@ -118,6 +120,9 @@ def _print_result(result, args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    from .allocator import reuse_freed_memory
+
+    reuse_freed_memory()  # this process is ours: keep freed memory for the next document (allocator.py)
     if args.command == "clean":
         if args.jsonl:
             from . import jsonl
@@ -132,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
 
         try:
             settings = from_env(host=args.host, port=args.port, workers=args.workers, threads=args.threads,
-                                log_level=args.log_level)
+                                worker_class=args.worker_class, log_level=args.log_level)
         except ValueError as exc:
             print(f"boilercut serve: {exc}", file=sys.stderr)
             return EXIT_BAD_INPUT

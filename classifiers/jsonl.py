@@ -14,6 +14,7 @@ import multiprocessing
 from collections import deque
 from typing import IO, Any, Iterator
 
+from .allocator import reuse_freed_memory
 from .pipeline import clean
 
 MAX_RECORD_BYTES = 64 * 1024 * 1024  # a longer line is reported and skipped, never buffered whole
@@ -113,7 +114,8 @@ def run(stream_in: IO[bytes], stream_out: IO[str], *, workers: int = 1, threshol
             emit(_process_for_pool((raw, threshold, include_segments, fmt)))
         return errors
     in_flight = 4 * workers  # bounded look-ahead keeps memory flat and output in order
-    with multiprocessing.get_context("spawn").Pool(workers) as pool:
+    # Spawned children start a fresh C library: they take the parent's allocator settings themselves.
+    with multiprocessing.get_context("spawn").Pool(workers, initializer=reuse_freed_memory) as pool:
         pending: deque = deque()
         for raw in lines:
             pending.append(pool.apply_async(_process_for_pool, ((raw, threshold, include_segments, fmt),)))

@@ -19,7 +19,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, request, stream_
 from classifiers.jsonl import read_lines
 
 from . import observability
-from .jobs import ApiError, job_from_body, parse_json, run, run_record
+from .jobs import ApiError, call_inline, job_from_body, parse_json, run, run_record
 from .jsonio import dumps_bytes
 from .openapi import spec
 from .slots import FairSlots
@@ -39,6 +39,11 @@ def _models():
 
 def _slots() -> FairSlots:
     return current_app.extensions["boilercut.slots"]
+
+
+def _execute():
+    """How the library call runs: inline (thread workers), or in a native thread (event-loop workers)."""
+    return current_app.extensions.get("boilercut.execute", call_inline)
 
 
 def error_response(err: ApiError):
@@ -87,7 +92,7 @@ def clean_one():
     if wanted == "text/markdown" and job.options.format != "markdown":
         job = _with_format(job, "markdown")
     with _Slot(settings.queue_timeout):
-        answer = run(job, _models(), settings.doc_time_budget)
+        answer = run(job, _models(), settings.doc_time_budget, _execute())
     if wanted in ("text/plain", "text/markdown"):
         return Response(answer["article"], mimetype=wanted)
     return jsonify(answer)
@@ -120,7 +125,7 @@ def _batch_array(settings):
     answers = []
     for i, record in enumerate(records):
         with _Slot(None):
-            answers.append(run_record(record, _models(), settings.doc_time_budget, f"record {i}"))
+            answers.append(run_record(record, _models(), settings.doc_time_budget, f"record {i}", _execute()))
     return jsonify(answers)
 
 
@@ -146,7 +151,7 @@ def _ndjson_answers(settings):
             yield _dump({"id": None, "error": err.to_dict()})
             continue
         with _Slot(None):
-            answer = run_record(record, _models(), settings.doc_time_budget, "record")
+            answer = run_record(record, _models(), settings.doc_time_budget, "record", _execute())
         # Outside the slot: a client slow to read the answers must not keep other requests from cleaning.
         yield _dump(answer)
 

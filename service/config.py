@@ -15,6 +15,8 @@ class Settings:
     host: str = "0.0.0.0"
     port: int = 8080
     workers: int = 2
+    worker_class: str = "gevent"
+    connections: int = 1000
     threads: int = 4
     timeout: int = 60
     graceful_timeout: int = 30
@@ -28,21 +30,27 @@ class Settings:
     log_level: str = "info"
 
     def __post_init__(self) -> None:
-        for name in ("port", "workers", "threads", "timeout", "max_body_bytes", "max_batch_records",
+        for name in ("port", "workers", "connections", "threads", "timeout", "max_body_bytes", "max_batch_records",
                      "max_batch_bytes", "max_in_flight"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
         if self.doc_time_budget <= 0 or self.queue_timeout < 0:
             raise ValueError("doc_time_budget must be positive and queue_timeout not negative")
+        if self.worker_class not in WORKER_CLASSES:
+            raise ValueError(f"worker_class must be one of {', '.join(WORKER_CLASSES)}")
         if self.log_level.lower() not in ("debug", "info", "warning", "error"):
             raise ValueError("log_level must be debug, info, warning or error")
 
+
+WORKER_CLASSES = ("gevent", "gthread")
 
 DESCRIPTIONS = {
     "host": "interface to listen on",
     "port": "TCP port",
     "workers": "worker processes (each holds one copy of the models, ~150 MB)",
-    "threads": "threads per worker (one cleans, the others read slow uploads and queue)",
+    "worker_class": "gevent (an event loop reads requests, a thread cleans) or gthread (threads)",
+    "connections": "open connections per gevent worker (more wait in the listen queue)",
+    "threads": "threads per gthread worker (one cleans, the others read slow uploads and queue)",
     "timeout": "seconds a worker may spend on one request before it is restarted",
     "graceful_timeout": "seconds to finish in-flight requests after SIGTERM",
     "max_requests": "requests after which a worker is recycled (0 = never; jittered by 10%)",

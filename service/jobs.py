@@ -10,6 +10,7 @@ import json
 import logging
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -127,14 +128,24 @@ def job_from_body(mimetype: str, charset: str | None, body: bytes, query: dict[s
                    "send text/plain, text/html or application/json (see /openapi.json)")
 
 
-def run(job: Job, models: dict[str, Any], time_budget: float) -> dict[str, Any]:
-    """Clean one job; the answer as a JSON-ready dict, or ApiError."""
+def call_inline(fn: Callable[..., Any], *args: Any) -> Any:
+    """How a thread worker runs the cleaning: in the thread that handles the request."""
+    return fn(*args)
+
+
+def run(job: Job, models: dict[str, Any], time_budget: float, execute: Callable[..., Any] = call_inline) -> dict[str, Any]:
+    """Clean one job; the answer as a JSON-ready dict, or ApiError.
+
+    `execute(fn, *args)` runs the library call: an event-loop worker hands it to a native thread,
+    so the loop keeps reading uploads and answering probes meanwhile. Only `clean()` runs there;
+    metrics and the answer are built back in the request's own context."""
     started = time.perf_counter()
     o = job.options
+    kwargs = {"html": job.content, "charset": job.charset} if job.input == "html" else {"text": job.content}
+    kwargs.update(threshold=o.threshold, include_segments=o.include_segments, format=o.format, links=o.links,
+                  model=models.get(job.input), time_budget=time_budget)
     try:
-        kwargs = {"html": job.content, "charset": job.charset} if job.input == "html" else {"text": job.content}
-        result = clean(**kwargs, threshold=o.threshold, include_segments=o.include_segments, format=o.format,
-                       links=o.links, model=models.get(job.input), time_budget=time_budget)
+        result = execute(_clean_with, kwargs)
     except DecodeError as exc:
         raise ApiError(400, "bad_encoding", str(exc)) from None
     except TimeBudgetExceeded as exc:
@@ -149,11 +160,16 @@ def run(job: Job, models: dict[str, Any], time_budget: float) -> dict[str, Any]:
     return out
 
 
-def run_record(record: Any, models: dict[str, Any], time_budget: float, position: str) -> dict[str, Any]:
+def _clean_with(kwargs: dict[str, Any]):
+    return clean(**kwargs)
+
+
+def run_record(record: Any, models: dict[str, Any], time_budget: float, position: str,
+               execute: Callable[..., Any] = call_inline) -> dict[str, Any]:
     """One batch record → its answer or an inline error; never raises for bad input."""
     rid = record.get("id") if isinstance(record, dict) and not isinstance(record.get("id"), (dict, list)) else None
     try:
-        return run(job_from_record(record, position), models, time_budget)
+        return run(job_from_record(record, position), models, time_budget, execute)
     except ApiError as err:
         observability.ERRORS.labels(err.code).inc()
         return {"id": rid, "error": err.to_dict()}

@@ -1,4 +1,4 @@
-"""`boilercut serve`: gunicorn with threaded workers, recycling, graceful shutdown and JSON logs.
+"""`boilercut serve`: gunicorn with event-loop (or threaded) workers, recycling, graceful shutdown and JSON logs.
 
 The app (and both models) is built once in the master before forking, so
 workers share the model arrays copy-on-write and start instantly. Metrics of
@@ -13,6 +13,8 @@ import tempfile
 
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
+
+from classifiers.allocator import reuse_freed_memory
 
 from .config import Settings
 
@@ -49,12 +51,37 @@ def _child_exit(server, worker) -> None:
         server.log.exception("could not archive the metrics of worker %s", worker.pid)
 
 
+def _event_loop_worker_init(worker) -> None:
+    """A gevent worker, once it has patched the standard library: cleaning slots whose waiters yield
+    to the event loop, and `clean()` in native threads, one per slot. Cleaning is CPU-bound and never
+    yields: run inside the loop, it would stall every other connection of the worker for its whole
+    length, and the requests that came meanwhile would be served in whatever order the loop picks
+    (p99 0.94 s against 39 ms at 8 connections). In its own thread it leaves the loop to read uploads,
+    answer probes and queue requests in arrival order, as threads do, without the threads' GIL
+    contention between requests."""
+    from gevent.threadpool import ThreadPool
+
+    from .slots import FairSlots
+
+    app = worker.wsgi
+    slots = app.extensions["boilercut.settings"].max_in_flight
+    pool = ThreadPool(slots)
+    app.extensions["boilercut.slots"] = FairSlots(slots)  # built now: its locks are the loop's
+    app.extensions["boilercut.execute"] = lambda fn, *args: pool.apply(fn, args)
+
+
 def gunicorn_options(settings: Settings) -> dict:
+    if settings.worker_class == "gevent":
+        from .worker import EventLoopWorker
+
+        worker_class = {"worker_class": EventLoopWorker, "worker_connections": settings.connections,
+                        "post_worker_init": _event_loop_worker_init}
+    else:
+        worker_class = {"worker_class": "gthread", "threads": settings.threads}
     return {
         "bind": f"{settings.host}:{settings.port}",
         "workers": settings.workers,
-        "worker_class": "gthread",
-        "threads": settings.threads,
+        **worker_class,
         "timeout": settings.timeout,
         "graceful_timeout": settings.graceful_timeout,
         "max_requests": settings.max_requests,
@@ -77,6 +104,7 @@ def run(settings: Settings) -> None:
     metrics_dir = tempfile.mkdtemp(prefix="boilercut-metrics-")
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir  # before prometheus-client creates any metric file
     master = os.getpid()
+    reuse_freed_memory()  # before the fork: the workers inherit it (classifiers/allocator.py)
     try:
         from . import create_app
         from .observability import configure_logging  # metrics are created on import: after the env var

@@ -4,6 +4,7 @@ Every JSON answer is validated against the service's own OpenAPI schemas.
 """
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -289,10 +290,11 @@ def test_document_over_its_time_budget_is_422(tight_server):
     assert status == 200
 
 
-@pytest.fixture(scope="module")
-def busy_server():
-    """One document at a time, and a request waits at most 10 ms for its turn."""
-    proc, base = _start({"BOILERCUT_MAX_IN_FLIGHT": "1", "BOILERCUT_QUEUE_TIMEOUT": "0.01"})
+@pytest.fixture(scope="module", params=["gevent", "gthread"])
+def busy_server(request):
+    """One document at a time, and a request waits at most 10 ms for its turn; both worker classes."""
+    proc, base = _start({"BOILERCUT_MAX_IN_FLIGHT": "1", "BOILERCUT_QUEUE_TIMEOUT": "0.01",
+                         "BOILERCUT_WORKER_CLASS": request.param})
     yield base
     _stop(proc)
 
@@ -351,6 +353,23 @@ def test_slow_client_does_not_block_others(server):
         slow.close()
 
 
+def test_probes_are_answered_while_a_large_document_is_cleaned(server):
+    # The worker's one cleaning slot is busy for about two seconds; its event loop must keep answering.
+    doc = "".join(f"Line {i} of a long scraped page, with words that vary: {i * 7919 % 1000}.\n" for i in range(80_000))
+    client = threading.Thread(target=lambda: call(server + "/v1/clean", doc.encode(), "text/plain"))
+    client.start()
+    time.sleep(0.5)  # uploaded (6 MB over loopback) and being cleaned
+    waits = []
+    for _ in range(5):
+        started = time.monotonic()
+        assert call(server + "/healthz")[0] == 200
+        waits.append(time.monotonic() - started)
+    still_cleaning = client.is_alive()
+    client.join(60)
+    assert max(waits) < 0.5, waits
+    assert still_cleaning, "the document was done before the probes: the test proved nothing"
+
+
 # --- operations ----------------------------------------------------------------------------------------------
 
 def test_health_ready_metrics(server):
@@ -400,6 +419,53 @@ def test_sigterm_finishes_the_request_in_flight_and_exits_cleanly():
     assert answers[0][1] > asked_to_stop  # it was still in flight when SIGTERM came, and was answered
 
 
+def test_a_recycled_worker_is_replaced_without_a_pause():
+    # One worker, recycled every 20 requests, while 8 clients keep their connections alive (as wrk and
+    # crawlers' connection pools do). A worker that looked at its stop flag only once a second, and
+    # waited for idle kept-alive connections, left every request waiting for 1-2 s at each recycle.
+    proc, base = _start({"BOILERCUT_MAX_REQUESTS": "20"})
+    log: list[bytes] = []  # read all along: a full stderr pipe would block the server's request log
+    reader = threading.Thread(target=lambda: log.extend(proc.stderr), daemon=True)
+    reader.start()
+    host, port = base.removeprefix("http://").split(":")
+    doc = "\n".join(f"Paragraph {i} of a scraped story, with words that vary: {i * 7919 % 1000}." for i in range(150))
+    latencies: list[float] = []
+    statuses: list[int] = []
+
+    stop_at = time.monotonic() + 4.0
+
+    def client() -> None:
+        conn = http.client.HTTPConnection(host, int(port), timeout=10)
+        while time.monotonic() < stop_at:
+            started = time.monotonic()
+            for attempt in range(2):  # a kept-alive connection the server has just closed: open a new one
+                try:
+                    conn.request("POST", "/v1/clean", doc.encode(), {"Content-Type": "text/plain"})
+                    response = conn.getresponse()
+                    response.read()
+                    break
+                except (http.client.RemoteDisconnected, ConnectionError):
+                    conn.close()
+                    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+            statuses.append(response.status)
+            latencies.append(time.monotonic() - started)
+        conn.close()
+
+    try:
+        threads = [threading.Thread(target=client) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+    finally:
+        _stop(proc)
+    reader.join(10)
+    recycled = b"".join(log).decode().count("Autorestarting worker")
+    assert recycled >= 2, "the workers were not recycled: the test proved nothing"
+    assert set(statuses) == {200}
+    assert max(latencies) < 0.6, (recycled, sorted(latencies)[-5:])
+
+
 def test_recycled_workers_keep_serving_and_counting(tmp_path):
     # A fresh worker every ~5 requests; the server keeps its metrics files under TMPDIR.
     proc, base = _start({"BOILERCUT_MAX_REQUESTS": "5", "TMPDIR": str(tmp_path)})
@@ -407,6 +473,7 @@ def test_recycled_workers_keep_serving_and_counting(tmp_path):
         for _ in range(30):
             status, _, _ = call(base + "/v1/clean", b"One short line of text to clean.", "text/plain")
             assert status == 200
+            time.sleep(0.25)  # an event-loop worker checks its request count once a second
         status, _, raw = call(base + "/metrics")
         assert status == 200 and b'boilercut_documents_total{input="text",outcome="ok"}' in raw
         counted = float(raw.split(b'boilercut_documents_total{input="text",outcome="ok"} ')[1].split()[0])
