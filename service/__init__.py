@@ -12,7 +12,7 @@ def create_app(settings: Settings | None = None, models: dict | None = None) -> 
     """Build the app; both models are loaded here, once, and shared read-only by all requests."""
     from .api import blueprint
     from .jsonio import OrjsonProvider
-    from .slots import FairSlots
+    from .slots import ByteBudget, FairSlots
 
     settings = settings or Settings()
     app = Flask(__name__)
@@ -20,9 +20,16 @@ def create_app(settings: Settings | None = None, models: dict | None = None) -> 
     app.extensions["boilercut.settings"] = settings
     app.extensions["boilercut.models"] = models or {mode: _load(mode) for mode in ("text", "html")}
     app.extensions["boilercut.slots"] = FairSlots(settings.max_in_flight)
+    app.extensions["boilercut.body_budget"] = ByteBudget(body_budget(settings))
     app.register_blueprint(blueprint)
     _warm_up(app.extensions["boilercut.models"])
     return app
+
+
+def body_budget(settings: Settings) -> int:
+    """Request-body bytes one worker holds at once: four bodies of the largest size, as many as the
+    threaded worker's four threads could read."""
+    return 4 * max(settings.max_body_bytes, 1)
 
 
 def _warm_up(models: dict) -> None:

@@ -55,17 +55,28 @@ def error_response(err: ApiError):
 
 
 def _read_body(limit: int) -> bytes:
-    """The request body, refused past `limit` while reading (chunked uploads have no length)."""
-    if (request.content_length or 0) > limit:
+    """The request body, refused past `limit` while reading (chunked uploads have no length), and
+    counted against the worker's body budget until the request ends (`release_body_budget`)."""
+    declared = request.content_length or 0
+    if declared > limit:
         raise ApiError(413, "too_large", f"body larger than {limit} bytes")
+    _take_body_budget(declared)
     parts, size = [], 0
     while chunk := request.stream.read(_CHUNK):
-        size += len(chunk)
+        previous, size = size, size + len(chunk)
         if size > limit:
             raise ApiError(413, "too_large", f"body larger than {limit} bytes")
+        if size > declared:  # beyond the declared length (a chunked upload): counted as it comes
+            _take_body_budget(size - max(declared, previous))
         parts.append(chunk)
     observability.DOC_BYTES.labels(request.mimetype or "none").inc(size)
     return b"".join(parts)
+
+
+def _take_body_budget(n: int) -> None:
+    if n and not current_app.extensions["boilercut.body_budget"].take(n):
+        raise ApiError(503, "overloaded", "the server holds too many uploads; retry shortly", {"Retry-After": "1"})
+    g.body_bytes = g.get("body_bytes", 0) + n
 
 
 class _Slot:
@@ -234,6 +245,13 @@ def unexpected(exc: Exception):
 def start_request():
     g.request_id = observability.request_id(request.headers.get("X-Request-ID"))
     g.started = time.perf_counter()
+
+
+@blueprint.teardown_app_request
+def release_body_budget(_exc) -> None:
+    if g.get("body_bytes"):
+        current_app.extensions["boilercut.body_budget"].give_back(g.body_bytes)
+        g.body_bytes = 0
 
 
 @blueprint.after_app_request

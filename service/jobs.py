@@ -48,7 +48,7 @@ class Options:
 class Job:
     id: Any
     input: str  # "text" | "html"
-    content: str | bytes  # html may stay bytes: the library detects its encoding
+    content: str | bytes  # bodies stay bytes until cleaned: decoding may mean detection, which is CPU work
     charset: str | None
     options: Options
 
@@ -118,10 +118,7 @@ def job_from_body(mimetype: str, charset: str | None, body: bytes, query: dict[s
     options = options_from(query, from_query=True)
     rid = query.get("id")
     if mimetype == "text/plain":
-        try:
-            return Job(rid, "text", decode_text(body, charset), None, options)
-        except DecodeError as exc:
-            raise ApiError(400, "bad_encoding", str(exc)) from None
+        return Job(rid, "text", body, charset, options)
     if mimetype in ("text/html", "application/xhtml+xml"):
         return Job(rid, "html", body, charset, options)
     raise ApiError(415, "unsupported_media_type",
@@ -136,16 +133,13 @@ def call_inline(fn: Callable[..., Any], *args: Any) -> Any:
 def run(job: Job, models: dict[str, Any], time_budget: float, execute: Callable[..., Any] = call_inline) -> dict[str, Any]:
     """Clean one job; the answer as a JSON-ready dict, or ApiError.
 
-    `execute(fn, *args)` runs the library call: an event-loop worker hands it to a native thread,
-    so the loop keeps reading uploads and answering probes meanwhile. Only `clean()` runs there;
-    metrics and the answer are built back in the request's own context."""
+    `execute(fn, *args)` runs the CPU-bound part (`_clean_job`): an event-loop worker hands it to a
+    native thread, so the loop keeps reading uploads and answering probes meanwhile. Metrics and the
+    answer are built back in the request's own context."""
     started = time.perf_counter()
     o = job.options
-    kwargs = {"html": job.content, "charset": job.charset} if job.input == "html" else {"text": job.content}
-    kwargs.update(threshold=o.threshold, include_segments=o.include_segments, format=o.format, links=o.links,
-                  model=models.get(job.input), time_budget=time_budget)
     try:
-        result = execute(_clean_with, kwargs)
+        result = execute(_clean_job, job, models.get(job.input), time_budget)
     except DecodeError as exc:
         raise ApiError(400, "bad_encoding", str(exc)) from None
     except TimeBudgetExceeded as exc:
@@ -160,8 +154,16 @@ def run(job: Job, models: dict[str, Any], time_budget: float, execute: Callable[
     return out
 
 
-def _clean_with(kwargs: dict[str, Any]):
-    return clean(**kwargs)
+def _clean_job(job: Job, model: Any, time_budget: float):
+    """The CPU-bound part of a job: decoding a text body (a large one without a declared charset takes
+    seconds of detection) and cleaning it."""
+    o = job.options
+    if job.input == "html":
+        source = {"html": job.content, "charset": job.charset}
+    else:
+        source = {"text": job.content if isinstance(job.content, str) else decode_text(job.content, job.charset)}
+    return clean(**source, threshold=o.threshold, include_segments=o.include_segments, format=o.format,
+                 links=o.links, model=model, time_budget=time_budget)
 
 
 def run_record(record: Any, models: dict[str, Any], time_budget: float, position: str,

@@ -10,6 +10,7 @@ import gc
 import os
 import shutil
 import tempfile
+from functools import partial
 
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
@@ -61,13 +62,38 @@ def _event_loop_worker_init(worker) -> None:
     contention between requests."""
     from gevent.threadpool import ThreadPool
 
-    from .slots import FairSlots
+    from . import body_budget
+    from .slots import ByteBudget, FairSlots
 
     app = worker.wsgi
-    slots = app.extensions["boilercut.settings"].max_in_flight
-    pool = ThreadPool(slots)
-    app.extensions["boilercut.slots"] = FairSlots(slots)  # built now: its locks are the loop's
-    app.extensions["boilercut.execute"] = lambda fn, *args: pool.apply(fn, args)
+    settings = app.extensions["boilercut.settings"]
+    pool = ThreadPool(settings.max_in_flight)
+    # Built now, after gevent's monkey patching: their locks are the loop's.
+    app.extensions["boilercut.slots"] = FairSlots(settings.max_in_flight)
+    app.extensions["boilercut.body_budget"] = ByteBudget(body_budget(settings))
+    app.extensions["boilercut.execute"] = partial(_in_pool, pool)
+
+
+def _in_pool(pool, fn, *args):
+    """`fn(*args)` in a pool thread. Its exception is carried back and raised here, in the request:
+    one escaping the pool thread would also be printed by gevent's hub as a plain-text traceback,
+    for every 400 or 422 of a client's bad input."""
+    outcome = pool.apply(_outcome, (fn, args))
+    if isinstance(outcome, _Raised):
+        raise outcome.exception
+    return outcome
+
+
+class _Raised:
+    def __init__(self, exception: BaseException):
+        self.exception = exception
+
+
+def _outcome(fn, args):
+    try:
+        return fn(*args)
+    except Exception as exc:  # noqa: BLE001  (re-raised in the request's greenlet by _in_pool)
+        return _Raised(exc)
 
 
 def gunicorn_options(settings: Settings) -> dict:

@@ -1,4 +1,5 @@
-"""Cleaning slots: at most `n` documents are cleaned at once per worker, first come, first served.
+"""Admission control of a worker: cleaning slots (at most `n` documents cleaned at once, first come,
+first served) and a budget of request-body bytes held at once.
 
 `threading.Semaphore` lets a thread that arrives just as a slot frees up take it ahead of threads
 that have waited for it: the thread that releases the slot is often handed its next request at once
@@ -42,3 +43,25 @@ class FairSlots:
                 self._waiters.popleft().set()  # the slot passes on without ever being free
             else:
                 self._free += 1
+
+
+class ByteBudget:
+    """Bytes of request bodies a worker holds at once. An event-loop worker reads every connection's
+    upload while earlier documents are cleaned: 150 concurrent 5 MB uploads took one worker to 1.9 GB.
+    Past the budget a request is refused at once (503), before its body is read."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self._used = 0
+        self._lock = threading.Lock()
+
+    def take(self, n: int) -> bool:
+        with self._lock:
+            if self._used + n > self.limit:
+                return False
+            self._used += n
+            return True
+
+    def give_back(self, n: int) -> None:
+        with self._lock:
+            self._used -= n

@@ -1,4 +1,4 @@
-"""The worker's cleaning slots (`service.slots.FairSlots`): a bound, first come first served, timeouts."""
+"""The worker's admission control (`service.slots`): cleaning slots (a bound, first come first served, timeouts) and the body budget."""
 from __future__ import annotations
 
 import threading
@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from service.slots import FairSlots
+from service.slots import ByteBudget, FairSlots
 
 
 def test_at_most_n_holders_and_a_timeout_when_none_frees_up():
@@ -58,3 +58,11 @@ def test_a_timed_out_waiter_leaves_the_queue():
 def test_needs_a_slot():
     with pytest.raises(ValueError):
         FairSlots(0)
+
+
+def test_byte_budget_refuses_past_its_limit_and_takes_back_what_is_given_back():
+    budget = ByteBudget(100)
+    assert budget.take(60) and budget.take(40)
+    assert not budget.take(1)  # full: refused, nothing taken
+    budget.give_back(40)
+    assert not budget.take(41) and budget.take(40)
