@@ -26,7 +26,7 @@ from .slots import FairSlots
 
 blueprint = Blueprint("boilercut", __name__)
 log = logging.getLogger("boilercut.http")
-_CHUNK = 64 * 1024
+_CHUNK = 16 * 1024  # a read returns when this much has arrived (or the body ended)
 
 
 def _settings():
@@ -55,19 +55,17 @@ def error_response(err: ApiError):
 
 
 def _read_body(limit: int) -> bytes:
-    """The request body, refused past `limit` while reading (chunked uploads have no length), and
-    counted against the worker's body budget until the request ends (`release_body_budget`)."""
-    declared = request.content_length or 0
-    if declared > limit:
+    """The request body, refused past `limit` while reading (chunked uploads have no length). What is
+    read counts against the worker's body budget until the request ends (`release_body_budget`);
+    counted as it arrives, so that stalled uploads hold only what they sent."""
+    if (request.content_length or 0) > limit:
         raise ApiError(413, "too_large", f"body larger than {limit} bytes")
-    _take_body_budget(declared)
     parts, size = [], 0
     while chunk := request.stream.read(_CHUNK):
-        previous, size = size, size + len(chunk)
+        size += len(chunk)
         if size > limit:
             raise ApiError(413, "too_large", f"body larger than {limit} bytes")
-        if size > declared:  # beyond the declared length (a chunked upload): counted as it comes
-            _take_body_budget(size - max(declared, previous))
+        _take_body_budget(len(chunk))
         parts.append(chunk)
     observability.DOC_BYTES.labels(request.mimetype or "none").inc(size)
     return b"".join(parts)

@@ -79,9 +79,13 @@ def _in_pool(pool, fn, *args):
     one escaping the pool thread would also be printed by gevent's hub as a plain-text traceback,
     for every 400 or 422 of a client's bad input."""
     outcome = pool.apply(_outcome, (fn, args))
-    if isinstance(outcome, _Raised):
-        raise outcome.exception
-    return outcome
+    if not isinstance(outcome, _Raised):
+        return outcome
+    exception, outcome = outcome.exception, None
+    try:
+        raise exception
+    finally:  # no reference cycle through this frame: the job's body is freed with the exception
+        del exception
 
 
 class _Raised:

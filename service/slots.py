@@ -48,7 +48,8 @@ class FairSlots:
 class ByteBudget:
     """Bytes of request bodies a worker holds at once. An event-loop worker reads every connection's
     upload while earlier documents are cleaned: 150 concurrent 5 MB uploads took one worker to 1.9 GB.
-    Past the budget a request is refused at once (503), before its body is read."""
+    Bodies are counted as they arrive (a stalled upload holds what it sent), and a request whose body
+    crosses the budget is refused at once (503)."""
 
     def __init__(self, limit: int):
         self.limit = limit

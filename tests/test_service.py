@@ -270,22 +270,39 @@ def test_fifty_megabyte_body_is_refused_and_the_server_lives(server):
     assert call(server + "/healthz")[0] == 200
 
 
-def test_uploads_past_the_body_budget_get_503_at_once(tight_server):
-    # 64 KB bodies at most here, so a worker holds 256 KB of bodies at once: four stalled uploads fill it.
-    host, port = tight_server.removeprefix("http://").split(":")
-    head = (b"POST /v1/clean HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 60000\r\n\r\n"
-            b"a few bytes, then nothing")
-    stalled = [socket.create_connection((host, int(port))) for _ in range(4)]
+def _stalled_uploads(base: str, n: int, sent: bytes) -> list[socket.socket]:
+    """`n` uploads declaring 65,000 bytes that send `sent` and then nothing more."""
+    host, port = base.removeprefix("http://").split(":")
+    head = b"POST /v1/clean HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 65000\r\n\r\n"
+    uploads = [socket.create_connection((host, int(port))) for _ in range(n)]
+    for s in uploads:
+        s.sendall(head + sent)
+    time.sleep(0.5)  # read by the worker as far as they go
+    return uploads
+
+
+def test_stalled_uploads_hold_only_what_they_sent(tight_server):
+    # Counted as declared, four of them would hold 260,000 of the 262,144 bytes, and refuse the next 3 KB.
+    uploads = _stalled_uploads(tight_server, 4, b"a few bytes")
     try:
-        for s in stalled:
-            s.sendall(head)
-        time.sleep(0.5)
+        status = call_json(tight_server + "/v1/clean", b"A line of scraped text. " * 130, "text/plain")[0]
+        assert status in (200, 422)  # 422: this server's 10 ms time budget; not a 503
+    finally:
+        for s in uploads:
+            s.close()
+
+
+def test_uploads_past_the_body_budget_get_503_at_once(tight_server):
+    # 64 KB bodies at most here, so a worker holds 256 KB of bodies at once. Five uploads stalled after
+    # 60,000 bytes hold 48 KB each (read in 16 KB steps): the next 20 KB body passes that at its 2nd step.
+    uploads = _stalled_uploads(tight_server, 5, b"x" * 60_000)
+    try:
         started = time.monotonic()
-        status, headers, body = call_json(tight_server + "/v1/clean", b"x" * 50_000, "text/plain")
+        status, headers, body = call_json(tight_server + "/v1/clean", b"x" * 20_000, "text/plain")
         assert_error(status, body, 503, "overloaded")
         assert headers.get("Retry-After") == "1" and time.monotonic() - started < 2
     finally:
-        for s in stalled:
+        for s in uploads:
             s.close()
     deadline = time.monotonic() + 10  # the aborted uploads give their share back
     while (status := call_json(tight_server + "/v1/clean", b"A short line of text.", "text/plain")[0]) != 200:
@@ -351,6 +368,21 @@ def test_saturated_worker_answers_503_with_retry_after(busy_server):
     statuses = [s for s, _ in results]
     assert set(statuses) <= {200, 422, 503} and 503 in statuses
     assert all(retry == "1" for s, retry in results if s == 503)
+
+
+def test_undecodable_text_is_a_400_even_while_the_worker_is_busy(busy_server):
+    # Bad input is refused before it queues for the cleaning slot: retrying a 503 would never succeed.
+    doc = "\n".join(f"Line {i} of a long scraped page, with words that vary: {i * 7919 % 1000}." for i in range(20000))
+    client = threading.Thread(target=lambda: call(busy_server + "/v1/clean", doc.encode(), "text/plain"))
+    client.start()
+    time.sleep(0.3)
+    try:
+        status, _, body = call_json(busy_server + "/v1/clean", bytes(range(256)) * 8, "text/plain")
+        assert_error(status, body, 400, "bad_encoding")
+        status, _, body = call_json(busy_server + "/v1/clean", "déjà".encode("latin-1"), "text/plain; charset=utf-8")
+        assert_error(status, body, 400, "bad_encoding")
+    finally:
+        client.join(60)
 
 
 def test_a_batch_client_that_stops_reading_does_not_hold_the_worker(server):
