@@ -58,17 +58,27 @@ def _read_body(limit: int) -> bytes:
     """The request body, refused past `limit` while reading (chunked uploads have no length). What is
     read counts against the worker's body budget until the request ends (`release_body_budget`);
     counted as it arrives, so that stalled uploads hold only what they sent."""
-    if (request.content_length or 0) > limit:
+    declared = request.content_length
+    if (declared or 0) > limit:
         raise ApiError(413, "too_large", f"body larger than {limit} bytes")
     parts, size = [], 0
-    while chunk := request.stream.read(_CHUNK):
+    while chunk := _read_chunk():
         size += len(chunk)
         if size > limit:
             raise ApiError(413, "too_large", f"body larger than {limit} bytes")
         _take_body_budget(len(chunk))
         parts.append(chunk)
+    if declared is not None and size < declared:  # the client closed its side early: not the whole document
+        raise ApiError(400, "incomplete_body", f"body ended after {size} of its {declared} bytes")
     observability.DOC_BYTES.labels(request.mimetype or "none").inc(size)
     return b"".join(parts)
+
+
+def _read_chunk() -> bytes:
+    try:
+        return request.stream.read(_CHUNK)
+    except OSError as exc:  # the client went away mid-upload: its fault, answered (if it still listens) as such
+        raise ApiError(400, "incomplete_body", f"connection lost while reading the body ({exc.strerror or exc})") from None
 
 
 def _take_body_budget(n: int) -> None:

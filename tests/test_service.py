@@ -9,6 +9,7 @@ import json
 import os
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -310,6 +311,20 @@ def test_uploads_past_the_body_budget_get_503_at_once(tight_server):
         time.sleep(0.2)
 
 
+def test_a_body_shorter_than_its_length_is_a_400(server):
+    host, port = server.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port))) as s:
+        s.sendall(b"POST /v1/clean HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\n"
+                  b"only the start of a document")
+        s.shutdown(socket.SHUT_WR)  # the client gives up sending, and waits for the answer
+        answer = b""
+        while chunk := s.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400")
+    assert json.loads(body)["error"]["code"] == "incomplete_body"
+
+
 def test_chunked_body_over_the_limit_is_413(tight_server):
     def chunks():
         for _ in range(200):
@@ -337,6 +352,13 @@ def test_bad_documents_leave_no_traceback_in_the_log():
         big = "".join(f"Menu item {i} of many\n" for i in range(2800))
         assert call_json(base + "/v1/clean", big.encode(), "text/plain")[0] == 422
         assert call(base + "/v1/clean", bytes(range(256)) * 40, "text/html")[0] == 400
+        host, port = base.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port))) as gone:  # resets the connection mid-upload
+            gone.sendall(b"POST /v1/clean HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+                         b"Content-Length: 100000\r\n\r\n" + b"x" * 20_000)
+            time.sleep(0.3)
+            gone.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        time.sleep(0.3)
     finally:
         _stop(proc)
     log = proc.stderr.read().decode()
