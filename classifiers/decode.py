@@ -55,17 +55,29 @@ def _declares_charset(data: bytes) -> bool:
 
 def decode_text(data: bytes, charset: str | None = None) -> str:
     """Decode scraped plain text: BOM, then the declared charset (strict), else UTF-8, else detection."""
+    text = decode_text_without_detection(data, charset)
+    return text if text is not None else _detect(data, None, is_html=False)
+
+
+def decode_text_without_detection(data: bytes, charset: str | None = None) -> str | None:
+    """`decode_text`, or None where it would fall back to statistical detection (no charset declared,
+    no BOM, not UTF-8), which takes seconds of CPU on a large body. Refuses what `decode_text` refuses."""
     if looks_binary(data):
         raise DecodeError("input looks like binary data, not a text document")
     declared = _known(charset) if charset else None
     if charset and declared is None:
         raise DecodeError(f"unknown charset {charset!r}")
-    if declared and not data.startswith((codecs.BOM_UTF8,) + _UTF16_BOMS):
+    if data.startswith((codecs.BOM_UTF8,) + _UTF16_BOMS):
+        return _detect(data, None, is_html=False)  # the BOM names the encoding: no guessing
+    if declared:
         try:
             return data.decode(declared)
         except (UnicodeError, ValueError) as exc:
             raise DecodeError(f"body is not valid {charset}: {exc}") from None
-    return _detect(data, None, is_html=False)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def decode_html(data: bytes, charset: str | None = None) -> str:

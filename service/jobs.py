@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from classifiers import DecodeError, ModelError, TimeBudgetExceeded, clean
-from classifiers.decode import decode_text, looks_binary
+from classifiers.decode import decode_text, decode_text_without_detection
 from classifiers.jsonl import reject_constant
 
 from . import observability
@@ -126,18 +126,14 @@ def job_from_body(mimetype: str, charset: str | None, body: bytes, query: dict[s
 
 
 def _text_now_or_later(body: bytes, charset: str | None) -> str | bytes:
-    """A text body decoded now when that is cheap (a declared charset, valid UTF-8; bad input is a 400
-    at once, without waiting for a cleaning slot), or left as bytes for `_clean_job` when its
+    """A text body decoded now when that is cheap (a declared charset, a BOM, valid UTF-8; bad input is
+    a 400 at once, without waiting for a cleaning slot), or left as bytes for `_clean_job` when its
     encoding has to be detected: seconds of CPU for a large body, which must not run in the loop."""
-    if charset is None and not looks_binary(body):
-        try:
-            body.decode("utf-8")
-        except UnicodeDecodeError:
-            return body
     try:
-        return decode_text(body, charset)
+        text = decode_text_without_detection(body, charset)
     except DecodeError as exc:
         raise ApiError(400, "bad_encoding", str(exc)) from None
+    return body if text is None else text
 
 
 def call_inline(fn: Callable[..., Any], *args: Any) -> Any:

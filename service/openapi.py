@@ -85,7 +85,8 @@ def _ref(name: str) -> dict[str, str]:
 
 
 def _errors(*statuses: int) -> dict[str, Any]:
-    text = {400: "malformed request (bad JSON, undecodable or binary body, missing field)", 413: "too large",
+    text = {400: "malformed request (bad JSON, undecodable or binary body, missing field, incomplete body)",
+            413: "too large",
             415: "unsupported content type", 422: "invalid option or time budget exceeded",
             503: "overloaded (Retry-After) or model unavailable"}
     return {str(s): {"description": text[s], "content": {"application/json": {"schema": _ref("Error")}}}

@@ -62,16 +62,12 @@ def _event_loop_worker_init(worker) -> None:
     contention between requests."""
     from gevent.threadpool import ThreadPool
 
-    from . import body_budget
-    from .slots import ByteBudget, FairSlots
+    from . import admission_control
 
     app = worker.wsgi
     settings = app.extensions["boilercut.settings"]
-    pool = ThreadPool(settings.max_in_flight)
-    # Built now, after gevent's monkey patching: their locks are the loop's.
-    app.extensions["boilercut.slots"] = FairSlots(settings.max_in_flight)
-    app.extensions["boilercut.body_budget"] = ByteBudget(body_budget(settings))
-    app.extensions["boilercut.execute"] = partial(_in_pool, pool)
+    app.extensions.update(admission_control(settings))  # rebuilt now, after gevent's monkey patching
+    app.extensions["boilercut.execute"] = partial(_in_pool, ThreadPool(settings.max_in_flight))
 
 
 def _in_pool(pool, fn, *args):
