@@ -9,7 +9,9 @@ cannot get a slot within `queue_timeout` seconds gets 503 with Retry-After
 from __future__ import annotations
 
 import logging
+import socket
 import time
+from contextlib import suppress
 from dataclasses import replace
 from functools import cache
 from importlib import resources
@@ -22,6 +24,7 @@ from . import observability
 from .jobs import ApiError, call_inline, job_from_body, parse_json, run, run_record
 from .jsonio import dumps_bytes
 from .openapi import spec
+from .read_limits import BodyTimeout, LimitedWaits, ReadLimit, no_limit, socket_limit
 from .slots import FairSlots
 
 blueprint = Blueprint("boilercut", __name__)
@@ -54,18 +57,37 @@ def error_response(err: ApiError):
     return response
 
 
-def _read_body(limit: int) -> bytes:
-    """The request body, refused past `limit` while reading (chunked uploads have no length). What is
-    read counts against the worker's body budget until the request ends (`release_body_budget`);
-    counted as it arrives, so that stalled uploads hold only what they sent."""
+def _read_limit() -> ReadLimit:
+    """How long this request may wait for its body's bytes: set by the gevent worker, else the socket's."""
+    if (limit := current_app.extensions.get("boilercut.read_limit")) is not None:
+        return limit
+    sock = request.environ.get("gunicorn.socket")
+    return no_limit if sock is None else socket_limit(sock)
+
+
+def _stop_reading() -> None:
+    """Close the receiving half of a connection whose body is abandoned: gunicorn would otherwise read
+    the rest of it before the next request, waiting on the same stalled client. Answers still go out."""
+    if (sock := request.environ.get("gunicorn.socket")) is not None:
+        with suppress(OSError):
+            sock.shutdown(socket.SHUT_RD)
+
+
+def _read_body(settings) -> bytes:
+    """The request body, refused past `max_body_bytes` while reading (chunked uploads have no length),
+    and 408 when it has not all arrived within `body_timeout` seconds. What is read counts against
+    the worker's body budget until the request ends (`release_body_budget`); counted as it arrives,
+    so that stalled uploads hold only what they sent."""
+    max_bytes = settings.max_body_bytes
     declared = request.content_length
-    if (declared or 0) > limit:
-        raise ApiError(413, "too_large", f"body larger than {limit} bytes")
+    if (declared or 0) > max_bytes:
+        raise ApiError(413, "too_large", f"body larger than {max_bytes} bytes")
     parts, size = [], 0
-    while chunk := _read_chunk():
+    read_limit, deadline = _read_limit(), time.monotonic() + settings.body_timeout
+    while chunk := _read_chunk(read_limit, deadline, settings.body_timeout):
         size += len(chunk)
-        if size > limit:
-            raise ApiError(413, "too_large", f"body larger than {limit} bytes")
+        if size > max_bytes:
+            raise ApiError(413, "too_large", f"body larger than {max_bytes} bytes")
         _take_body_budget(len(chunk))
         parts.append(chunk)
     if declared is not None and size < declared:  # the client closed its side early: not the whole document
@@ -74,9 +96,16 @@ def _read_body(limit: int) -> bytes:
     return b"".join(parts)
 
 
-def _read_chunk() -> bytes:
+def _read_chunk(limit: ReadLimit, deadline: float, seconds: float) -> bytes:
     try:
-        return request.stream.read(_CHUNK)
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise BodyTimeout
+        with limit(left):
+            return request.stream.read(_CHUNK)
+    except BodyTimeout:
+        _stop_reading()
+        raise ApiError(408, "body_timeout", f"the body did not arrive within {seconds:g} s") from None
     except OSError as exc:  # the client went away mid-upload: its fault, answered (if it still listens) as such
         raise ApiError(400, "incomplete_body", f"connection lost while reading the body ({exc.strerror or exc})") from None
 
@@ -104,7 +133,7 @@ class _Slot:
 @blueprint.post("/v1/clean")
 def clean_one():
     settings = _settings()
-    body = _read_body(settings.max_body_bytes)
+    body = _read_body(settings)
     job = job_from_body(request.mimetype, request.mimetype_params.get("charset"), body, request.args.to_dict())
     wanted = request.accept_mimetypes.best_match(["application/json", "text/plain", "text/markdown"],
                                                  default="application/json")
@@ -134,7 +163,7 @@ def clean_batch():
 
 
 def _batch_array(settings):
-    body = _read_body(settings.max_body_bytes)
+    body = _read_body(settings)
     records = parse_json(body)
     if not isinstance(records, list):
         raise ApiError(400, "bad_request", "a JSON batch is an array of records")
@@ -152,10 +181,15 @@ def _ndjson_answers(settings):
     """One output line per non-blank input line, in order, errors inline; reads while it answers."""
     received = 0
     line_limit = settings.max_body_bytes
-    for raw in read_lines(request.stream, line_limit):
+    for raw in _batch_lines(settings):
         if raw is None:
             yield _dump({"id": None, "error": {"code": "too_large", "message": f"record over {line_limit} bytes"}})
             continue
+        if isinstance(raw, BodyTimeout):
+            yield _dump({"id": None, "error": {"code": "body_timeout", "message":
+                                               f"no data for {settings.body_timeout:g} s; stopped (records "
+                                               "sent after the last answer were not cleaned)"}})
+            return
         received += len(raw)
         if received > settings.max_batch_bytes:
             yield _dump({"id": None, "error": {"code": "too_large",
@@ -173,6 +207,19 @@ def _ndjson_answers(settings):
             answer = run_record(record, _models(), settings.doc_time_budget, "record", _execute())
         # Outside the slot: a client slow to read the answers must not keep other requests from cleaning.
         yield _dump(answer)
+
+
+def _batch_lines(settings):
+    """The batch body's raw lines (None for one over the size limit); a BodyTimeout last when a read
+    waits `body_timeout` seconds. gunicorn reads a chunked body 1 KB at a time, so the records of
+    a last, partial kilobyte are not seen before more data comes: the error says so."""
+    stream = LimitedWaits(request.stream, _read_limit(), settings.body_timeout)
+    try:
+        yield from read_lines(stream, settings.max_body_bytes)
+    except BodyTimeout as stalled:
+        _stop_reading()
+        observability.ERRORS.labels("body_timeout").inc()
+        yield stalled
 
 
 def _dump(record: dict) -> bytes:

@@ -27,6 +27,7 @@ class Settings:
     doc_time_budget: float = 10.0
     max_in_flight: int = 1
     queue_timeout: float = 5.0
+    body_timeout: float = 30.0
     log_level: str = "info"
 
     def __post_init__(self) -> None:
@@ -34,8 +35,8 @@ class Settings:
                      "max_batch_bytes", "max_in_flight"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
-        if self.doc_time_budget <= 0 or self.queue_timeout < 0:
-            raise ValueError("doc_time_budget must be positive and queue_timeout not negative")
+        if self.doc_time_budget <= 0 or self.body_timeout <= 0 or self.queue_timeout < 0:
+            raise ValueError("doc_time_budget and body_timeout must be positive, queue_timeout not negative")
         if self.worker_class not in WORKER_CLASSES:
             raise ValueError(f"worker_class must be one of {', '.join(WORKER_CLASSES)}")
         if self.log_level.lower() not in ("debug", "info", "warning", "error"):
@@ -60,6 +61,7 @@ DESCRIPTIONS = {
     "doc_time_budget": "seconds one document may take (422 above)",
     "max_in_flight": "documents one worker cleans at once (the work is CPU-bound: more threads only queue)",
     "queue_timeout": "seconds a request waits for a free slot before 503 with Retry-After",
+    "body_timeout": "seconds a request body may take to arrive (a streamed batch: each record); 408 after",
     "log_level": "debug, info, warning or error",
 }
 

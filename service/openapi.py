@@ -86,6 +86,7 @@ def _ref(name: str) -> dict[str, str]:
 
 def _errors(*statuses: int) -> dict[str, Any]:
     text = {400: "malformed request (bad JSON, undecodable or binary body, missing field, incomplete body)",
+            408: "the body did not arrive within the server's body timeout",
             413: "too large",
             415: "unsupported content type", 422: "invalid option or time budget exceeded",
             503: "overloaded (Retry-After) or model unavailable"}
@@ -130,7 +131,7 @@ def spec() -> dict[str, Any]:
                     "application/json": {"schema": _ref("CleanResult")},
                     "text/plain": {"schema": {"type": "string"}},
                     "text/markdown": {"schema": {"type": "string"}}}},
-                    **_errors(400, 413, 415, 422, 503)},
+                    **_errors(400, 408, 413, 415, 422, 503)},
             }},
             "/v1/clean/batch": {"post": {
                 "summary": "Clean many documents: NDJSON streamed in and out, or a JSON array (capped)",
@@ -141,7 +142,7 @@ def spec() -> dict[str, Any]:
                 "responses": {"200": {"description": "one answer per record, in order; errors inline", "content": {
                     "application/x-ndjson": {"schema": _ref("BatchAnswer"), "description": "one per line"},
                     "application/json": {"schema": {"type": "array", "items": _ref("BatchAnswer")}}}},
-                    **_errors(400, 413, 415)},
+                    **_errors(400, 408, 413, 415)},
             }},
             "/healthz": {"get": {"summary": "Alive", "responses": {"200": {"description": "the process answers"}}}},
             "/readyz": {"get": {"summary": "Models loaded", "responses": {

@@ -4,6 +4,7 @@ Every JSON answer is validated against the service's own OpenAPI schemas.
 """
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -441,6 +442,101 @@ def test_slow_client_does_not_block_others(server):
         assert time.time() - started < 30
     finally:
         slow.close()
+
+
+@pytest.fixture(scope="module", params=["gevent", "gthread"])
+def impatient_server(request):
+    """Request bodies must arrive within one second; both worker classes."""
+    proc, base = _start({"BOILERCUT_BODY_TIMEOUT": "1", "BOILERCUT_WORKER_CLASS": request.param})
+    yield request.param, base
+    _stop(proc)
+
+
+def _read_until_closed(sock: socket.socket, within: float) -> bytes:
+    """Everything the server sends until it closes the connection (fails after `within` seconds)."""
+    sock.settimeout(within)
+    received = b""
+    while chunk := sock.recv(65536):
+        received += chunk
+    return received
+
+
+def _dechunk(body: bytes) -> bytes:
+    out = b""
+    while body:
+        size_line, _, body = body.partition(b"\r\n")
+        size = int(size_line.split(b";")[0], 16)
+        if size == 0:
+            break
+        out, body = out + body[:size], body[size + 2:]
+    return out
+
+
+def _connect(base: str) -> socket.socket:
+    host, port = base.removeprefix("http://").split(":")
+    return socket.create_connection((host, int(port)))
+
+
+def test_stalled_body_gets_408_and_the_connection_closes(impatient_server):
+    _, base = impatient_server
+    stalled = _connect(base)
+    try:
+        started = time.monotonic()
+        stalled.sendall(b"POST /v1/clean HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+                        b"Content-Length: 100000\r\n\r\nonly a few bytes")
+        assert call(base + "/healthz")[0] == 200  # answered while that body waits
+        answer = _read_until_closed(stalled, within=10)
+        elapsed = time.monotonic() - started
+    finally:
+        stalled.close()
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 408"), answer[:300]
+    assert_error(408, json.loads(body), 408, "body_timeout")
+    assert 0.9 <= elapsed < 6  # one second of waiting, then the answer and the end of the connection
+
+
+# gevent only: a threaded worker bounds each recv(), not the whole body, so a trickle stretches it (documented).
+@pytest.mark.parametrize("impatient_server", ["gevent"], indirect=True)
+def test_trickled_body_is_cut_at_the_deadline(impatient_server):
+    _, base = impatient_server
+    trickler = _connect(base)
+    try:
+        started = time.monotonic()
+        trickler.sendall(b"POST /v1/clean HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+                         b"Content-Length: 1000\r\n\r\n")
+        trickler.settimeout(0.2)
+        answer = b""
+        while time.monotonic() - started < 8 and not answer:
+            with contextlib.suppress(OSError):
+                trickler.sendall(b"a")  # a byte every 0.2 s: each read makes progress, the body never ends
+            with contextlib.suppress(TimeoutError):
+                answer = trickler.recv(65536)
+        elapsed = time.monotonic() - started
+    finally:
+        trickler.close()
+    assert answer.startswith(b"HTTP/1.1 408"), answer[:300]
+    assert elapsed < 3
+
+
+def test_batch_whose_client_stops_sending_ends_with_an_inline_408_error(impatient_server):
+    _, base = impatient_server
+    records = b"".join(json.dumps({"id": i, "text": f"Record {i}: a line of text that arrived in time."}).encode()
+                       + b"\n" for i in range(60))  # over 1 KB: gunicorn reads chunked bodies a kilobyte at a time
+    stalled = _connect(base)
+    try:
+        stalled.sendall(b"POST /v1/clean/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\n"
+                        b"Transfer-Encoding: chunked\r\n\r\n" + f"{len(records):x}\r\n".encode() + records + b"\r\n")
+        answer = _read_until_closed(stalled, within=10)
+    finally:
+        stalled.close()
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200"), answer[:300]
+    *answers, last = [json.loads(line) for line in _dechunk(body).splitlines()]
+    assert len(answers) >= 40 and [a["id"] for a in answers] == list(range(len(answers)))  # in order, no gap
+    for a in answers:
+        conforms(a, "CleanResult")
+    conforms(last, "RecordError")
+    assert last["error"]["code"] == "body_timeout" and "not cleaned" in last["error"]["message"]
 
 
 def _assert_probes_answered_while_busy(server: str, body: bytes, settle: float) -> None:

@@ -1,0 +1,42 @@
+"""Time limits on body reads, on a real socket pair."""
+from __future__ import annotations
+
+import io
+import socket
+import time
+
+import pytest
+
+from service.read_limits import BodyTimeout, LimitedWaits, no_limit, socket_limit
+
+
+def test_socket_limit_raises_body_timeout_and_restores_the_socket():
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        limit = socket_limit(ours)
+        started = time.monotonic()
+        with pytest.raises(BodyTimeout), limit(0.2):
+            ours.recv(10)  # nothing was sent
+        assert 0.15 < time.monotonic() - started < 2
+        assert ours.gettimeout() is None  # blocking again, as the worker left it
+        theirs.sendall(b"late bytes")
+        with limit(1.0):
+            assert ours.recv(10) == b"late bytes"
+
+
+def test_limited_waits_bounds_each_read_not_the_stream():
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        stream = LimitedWaits(ours.makefile("rb", buffering=0), socket_limit(ours), 0.3)
+        theirs.sendall(b"first line\n")
+        assert stream.readline(100) == b"first line\n"
+        time.sleep(0.4)  # longer than one read may wait: the pause between reads does not count
+        theirs.sendall(b"second line\n")
+        assert stream.readline(100) == b"second line\n"
+        with pytest.raises(BodyTimeout):
+            stream.read(5)
+
+
+def test_no_limit_reads_as_is():
+    stream = LimitedWaits(io.BytesIO(b"abc\ndef"), no_limit, 0.01)
+    assert stream.readline() == b"abc\n" and stream.read() == b"def"
