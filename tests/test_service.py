@@ -477,13 +477,17 @@ def _connect(base: str) -> socket.socket:
     return socket.create_connection((host, int(port)))
 
 
+def _post_head(path: str, content_type: str, framing: str) -> bytes:
+    """The request line and headers of a POST whose body the test then sends (or not) by hand."""
+    return f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: {content_type}\r\n{framing}\r\n\r\n".encode()
+
+
 def test_stalled_body_gets_408_and_the_connection_closes(impatient_server):
     _, base = impatient_server
     stalled = _connect(base)
     try:
         started = time.monotonic()
-        stalled.sendall(b"POST /v1/clean HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
-                        b"Content-Length: 100000\r\n\r\nonly a few bytes")
+        stalled.sendall(_post_head("/v1/clean", "text/plain", "Content-Length: 100000") + b"only a few bytes")
         assert call(base + "/healthz")[0] == 200  # answered while that body waits
         answer = _read_until_closed(stalled, within=10)
         elapsed = time.monotonic() - started
@@ -502,8 +506,7 @@ def test_trickled_body_is_cut_at_the_deadline(impatient_server):
     trickler = _connect(base)
     try:
         started = time.monotonic()
-        trickler.sendall(b"POST /v1/clean HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
-                         b"Content-Length: 1000\r\n\r\n")
+        trickler.sendall(_post_head("/v1/clean", "text/plain", "Content-Length: 1000"))
         trickler.settimeout(0.2)
         answer = b""
         while time.monotonic() - started < 8 and not answer:
@@ -524,8 +527,8 @@ def test_batch_whose_client_stops_sending_ends_with_an_inline_408_error(impatien
                        + b"\n" for i in range(60))  # over 1 KB: gunicorn reads chunked bodies a kilobyte at a time
     stalled = _connect(base)
     try:
-        stalled.sendall(b"POST /v1/clean/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\n"
-                        b"Transfer-Encoding: chunked\r\n\r\n" + f"{len(records):x}\r\n".encode() + records + b"\r\n")
+        stalled.sendall(_post_head("/v1/clean/batch", "application/x-ndjson", "Transfer-Encoding: chunked")
+                        + f"{len(records):x}\r\n".encode() + records + b"\r\n")
         answer = _read_until_closed(stalled, within=10)
     finally:
         stalled.close()
