@@ -219,6 +219,7 @@ def _batch_lines(settings):
     except BodyTimeout as stalled:
         _stop_reading()
         observability.ERRORS.labels("body_timeout").inc()
+        log.warning("batch stopped: no data within the body timeout", extra={"request_id": g.get("request_id")})
         yield stalled
 
 

@@ -35,8 +35,11 @@ class Settings:
                      "max_batch_bytes", "max_in_flight"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
-        if self.doc_time_budget <= 0 or self.body_timeout <= 0 or self.queue_timeout < 0:
-            raise ValueError("doc_time_budget and body_timeout must be positive, queue_timeout not negative")
+        for name in ("doc_time_budget", "body_timeout", "queue_timeout"):
+            if not 0 <= getattr(self, name) <= MAX_SECONDS:  # also refuses nan; inf would overflow socket timeouts
+                raise ValueError(f"{name} must be between 0 and {MAX_SECONDS} seconds")
+        if self.doc_time_budget == 0 or self.body_timeout == 0:
+            raise ValueError("doc_time_budget and body_timeout must be positive")
         if self.worker_class not in WORKER_CLASSES:
             raise ValueError(f"worker_class must be one of {', '.join(WORKER_CLASSES)}")
         if self.log_level.lower() not in ("debug", "info", "warning", "error"):
@@ -44,6 +47,7 @@ class Settings:
 
 
 WORKER_CLASSES = ("gevent", "gthread")
+MAX_SECONDS = 86400  # a day: longer waits are a misconfiguration (and `inf` is no way to switch one off)
 
 DESCRIPTIONS = {
     "host": "interface to listen on",

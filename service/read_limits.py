@@ -7,12 +7,15 @@ limit, enforced the way the worker waits for sockets:
 
 - gevent worker: a `gevent.Timeout` around the whole read, however many `recv()`s it takes, so a
   client trickling a byte at a time cannot stretch it either;
-- threaded worker: a timeout on the socket, which bounds each `recv()` (a trickle of a byte per
-  interval can stretch a read; the body budget and size limits still bound what it holds);
+- threaded worker: a timeout on the socket bounds each `recv()`, and a watchdog timer shuts the
+  socket's receiving side when the whole read outlasts the limit (a trickle of a byte now and
+  then resets the socket's timeout at every byte; it does not reset the watchdog);
 - no gunicorn socket (the Flask test client, `flask run`): no limit.
 """
 from __future__ import annotations
 
+import socket
+import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import IO
@@ -32,20 +35,39 @@ def event_loop_limit(seconds: float) -> AbstractContextManager:
 
 
 def socket_limit(sock) -> ReadLimit:
-    """A limit for a threaded worker: every `recv()` on `sock` within the given seconds."""
+    """A limit for a threaded worker: the read, all of it, within the given seconds."""
 
     @contextmanager
     def limit(seconds: float):
+        expired = threading.Event()
+        watchdog = threading.Timer(seconds, _stop_receiving, (sock, expired))
+        watchdog.daemon = True
         previous = sock.gettimeout()
         sock.settimeout(seconds)
+        watchdog.start()
         try:
             yield
         except TimeoutError:  # socket.timeout is TimeoutError
             raise BodyTimeout from None
+        except Exception:  # the watchdog's shutdown ends a chunked body mid-chunk: gunicorn says no more data
+            if expired.is_set():
+                raise BodyTimeout from None
+            raise
         finally:
+            watchdog.cancel()
             sock.settimeout(previous)
+        if expired.is_set():  # the read returned what had come when the watchdog fired: not the whole body
+            raise BodyTimeout
 
     return limit
+
+
+def _stop_receiving(sock, expired: threading.Event) -> None:
+    expired.set()
+    try:
+        sock.shutdown(socket.SHUT_RD)  # wakes the blocked recv() with b""
+    except OSError:
+        pass
 
 
 def no_limit(_seconds: float) -> AbstractContextManager:

@@ -21,8 +21,10 @@ def test_a_blank_variable_means_the_default():
 @pytest.mark.parametrize("env, message", [
     ({"BOILERCUT_PORT": "eighty"}, "BOILERCUT_PORT='eighty' is not a valid int"),
     ({"BOILERCUT_BODY_TIMEOUT": "0"}, "body_timeout must be positive"),
-    ({"BOILERCUT_DOC_TIME_BUDGET": "-1"}, "doc_time_budget and body_timeout must be positive"),
-    ({"BOILERCUT_QUEUE_TIMEOUT": "-0.5"}, "queue_timeout not negative"),
+    ({"BOILERCUT_BODY_TIMEOUT": "inf"}, "body_timeout must be between 0 and 86400 seconds"),
+    ({"BOILERCUT_BODY_TIMEOUT": "nan"}, "body_timeout must be between 0 and 86400 seconds"),
+    ({"BOILERCUT_DOC_TIME_BUDGET": "-1"}, "doc_time_budget must be between"),
+    ({"BOILERCUT_QUEUE_TIMEOUT": "-0.5"}, "queue_timeout must be between"),
     ({"BOILERCUT_WORKERS": "0"}, "workers must be at least 1"),
     ({"BOILERCUT_WORKER_CLASS": "sync"}, "worker_class must be one of gevent, gthread"),
     ({"BOILERCUT_LOG_LEVEL": "loud"}, "log_level must be"),

@@ -499,8 +499,6 @@ def test_stalled_body_gets_408_and_the_connection_closes(impatient_server):
     assert 0.9 <= elapsed < 6  # one second of waiting, then the answer and the end of the connection
 
 
-# gevent only: a threaded worker bounds each recv(), not the whole body, so a trickle stretches it (documented).
-@pytest.mark.parametrize("impatient_server", ["gevent"], indirect=True)
 def test_trickled_body_is_cut_at_the_deadline(impatient_server):
     _, base = impatient_server
     trickler = _connect(base)
