@@ -84,7 +84,8 @@ def _read_body(settings) -> bytes:
         raise ApiError(413, "too_large", f"body larger than {max_bytes} bytes")
     parts, size = [], 0
     read_limit, deadline = _read_limit(), time.monotonic() + settings.body_timeout
-    while chunk := _read_chunk(read_limit, deadline, settings.body_timeout):
+    # With a declared length, no read after the last byte: it would only return b"" (and cost a limit).
+    while (declared is None or size < declared) and (chunk := _read_chunk(read_limit, deadline, settings.body_timeout)):
         size += len(chunk)
         if size > max_bytes:
             raise ApiError(413, "too_large", f"body larger than {max_bytes} bytes")
@@ -185,10 +186,8 @@ def _ndjson_answers(settings):
         if raw is None:
             yield _dump({"id": None, "error": {"code": "too_large", "message": f"record over {line_limit} bytes"}})
             continue
-        if isinstance(raw, BodyTimeout):
-            yield _dump({"id": None, "error": {"code": "body_timeout", "message":
-                                               f"no data for {settings.body_timeout:g} s; stopped (records "
-                                               "sent after the last answer were not cleaned)"}})
+        if isinstance(raw, dict):  # the client stopped sending: the batch's last line
+            yield _dump(raw)
             return
         received += len(raw)
         if received > settings.max_batch_bytes:
@@ -210,17 +209,18 @@ def _ndjson_answers(settings):
 
 
 def _batch_lines(settings):
-    """The batch body's raw lines (None for one over the size limit); a BodyTimeout last when a read
-    waits `body_timeout` seconds. gunicorn reads a chunked body 1 KB at a time, so the records of
-    a last, partial kilobyte are not seen before more data comes: the error says so."""
+    """The batch body's raw lines (None for one over the size limit); an error record last when a
+    read waits `body_timeout` seconds. gunicorn reads a chunked body 1 KB at a time, so the records
+    of a last, partial kilobyte are not seen before more data comes: the error says so."""
     stream = LimitedWaits(request.stream, _read_limit(), settings.body_timeout)
     try:
         yield from read_lines(stream, settings.max_body_bytes)
-    except BodyTimeout as stalled:
+    except BodyTimeout:
         _stop_reading()
         observability.ERRORS.labels("body_timeout").inc()
         log.warning("batch stopped: no data within the body timeout", extra={"request_id": g.get("request_id")})
-        yield stalled
+        yield {"id": None, "error": {"code": "body_timeout", "message": f"no data for {settings.body_timeout:g} s; "
+                                     "stopped (records sent after the last answer were not cleaned)"}}
 
 
 def _dump(record: dict) -> bytes:
