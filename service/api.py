@@ -83,32 +83,25 @@ def _read_body(settings) -> bytes:
     if (declared or 0) > max_bytes:
         raise ApiError(413, "too_large", f"body larger than {max_bytes} bytes")
     parts, size = [], 0
-    read_limit, deadline = _read_limit(), time.monotonic() + settings.body_timeout
-    # With a declared length, no read after the last byte: it would only return b"" (and cost a limit).
-    while (declared is None or size < declared) and (chunk := _read_chunk(read_limit, deadline, settings.body_timeout)):
-        size += len(chunk)
-        if size > max_bytes:
-            raise ApiError(413, "too_large", f"body larger than {max_bytes} bytes")
-        _take_body_budget(len(chunk))
-        parts.append(chunk)
-    if declared is not None and size < declared:  # the client closed its side early: not the whole document
-        raise ApiError(400, "incomplete_body", f"body ended after {size} of its {declared} bytes")
-    observability.DOC_BYTES.labels(request.mimetype or "none").inc(size)
-    return b"".join(parts)
-
-
-def _read_chunk(limit: ReadLimit, deadline: float, seconds: float) -> bytes:
     try:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise BodyTimeout
-        with limit(left):
-            return request.stream.read(_CHUNK)
+        # One limit for the whole body: a chunk-by-chunk limit would arm a timer per 16 KB read.
+        with _read_limit()(settings.body_timeout):
+            # With a declared length, no read after the last byte: it would only return b"".
+            while (declared is None or size < declared) and (chunk := request.stream.read(_CHUNK)):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise ApiError(413, "too_large", f"body larger than {max_bytes} bytes")
+                _take_body_budget(len(chunk))
+                parts.append(chunk)
+            if declared is not None and size < declared:  # the client closed its side early: not the whole document
+                raise ApiError(400, "incomplete_body", f"body ended after {size} of its {declared} bytes")
     except BodyTimeout:
         _stop_reading()
-        raise ApiError(408, "body_timeout", f"the body did not arrive within {seconds:g} s") from None
+        raise ApiError(408, "body_timeout", f"the body did not arrive within {settings.body_timeout:g} s") from None
     except OSError as exc:  # the client went away mid-upload: its fault, answered (if it still listens) as such
         raise ApiError(400, "incomplete_body", f"connection lost while reading the body ({exc.strerror or exc})") from None
+    observability.DOC_BYTES.labels(request.mimetype or "none").inc(size)
+    return b"".join(parts)
 
 
 def _take_body_budget(n: int) -> None:
