@@ -8,8 +8,9 @@ fold's pages rendered by each converter and scores the article against the groun
     .venv/bin/python benchmarks/converters.py [--fold 0] [--out reports/converters.json]
 
 Converters: the two training renderings (from the dataset files), the same blocks text
-hard-wrapped at 72 columns, and inscriptis, html2text (no links; and wrapped at 78) and
-html-text rendered here from the page HTML (each skipped when not installed:
+hard-wrapped at 72 columns, and inscriptis, html2text (no links; and wrapped at 78; and as
+markdown with its links and images, `[text](url)` and `![alt](src)`, as crawlers that feed language
+models write pages) and html-text rendered here from the page HTML (each skipped when not installed:
 `pip install inscriptis html2text html-text`), plus the text browsers lynx (`-dump`, with its
 `[n]` link marks and reference list, and `-nolist`) and w3m (`-dump`), when on the PATH
 (`apt-get install lynx w3m`). "keep all" is the score of returning the
@@ -57,12 +58,13 @@ def fold_model(data_dir: Path, fold: int, folds: int = 5) -> tuple[SegmentModel,
     return model, ids
 
 
-def _html2text(width: int):
+def _html2text(width: int, markup: bool = False):
+    """html2text without links and images, or (`markup`) with them, as markdown crawlers write it."""
     import html2text
 
     def render(page: str) -> str:
         converter = html2text.HTML2Text()
-        converter.body_width, converter.ignore_images, converter.ignore_links = width, True, True
+        converter.body_width, converter.ignore_images, converter.ignore_links = width, not markup, not markup
         return converter.handle(page)
     return render
 
@@ -92,6 +94,7 @@ def converters() -> dict[str, object]:
         import html2text  # noqa: F401
         found["html2text"] = _html2text(0)
         found["html2text-wrap78"] = _html2text(78)
+        found["html2text-markdown"] = _html2text(0, markup=True)
     except ImportError:
         pass
     try:

@@ -5,7 +5,9 @@ segment's `[start, end)` span. Invisible characters (zero-width spaces, soft
 hyphens, BOMs, control codes) and all kinds of whitespace are normalised away in
 `Segment.text` but never shift an offset. In a text browser's dump (lynx, links),
 which ends with a list of link targets, the "[12]" link marks are also dropped from
-`Segment.text`; `link_list_start` tells where that list begins.
+`Segment.text`; `link_list_start` tells where that list begins. Markdown links and
+images (`[text](url)`, `![alt](src)`, as HTML-to-markdown converters write them) are
+read as their text in `Segment.text`; the span still covers the markup.
 """
 from __future__ import annotations
 
@@ -35,6 +37,15 @@ _LINK_LIST_ENTRY = re.compile(r"\d{1,5}\.\s+(?:(?:https?|ftp|file)://|(?:mailto|
                               re.IGNORECASE)
 _LINK_MARK = re.compile(r"\[\d{1,5}\]")
 _MIN_LINK_LIST = 3  # entries: fewer is no dump's list
+
+# Markdown written by HTML-to-markdown converters and crawlers: "[text](target)" and "![alt](source)".
+# A target must look like one (no spaces; a scheme, a path, a fragment or a dotted name), so that
+# code such as "a[i](x)" or "[Symbol.iterator]()" and prose such as "[alpha](disabled by default)"
+# are left alone.
+_MD_TARGET = (r"\(<?(?:[a-z][a-z0-9+.-]*:|[./#?~]|[\w-]+[./])[^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*>?"
+              r'(?:\s+"[^"\n]*")?\)')
+_MD_IMAGE = re.compile(r"!\[([^\]\n]*)\]" + _MD_TARGET, re.IGNORECASE)
+_MD_LINK = re.compile(r"\[([^\]\n]*)\]" + _MD_TARGET, re.IGNORECASE)
 
 # A text counts as hard-wrapped when its lines stop at a fixed width: most long
 # lines end within this many characters of the widest line.
@@ -130,11 +141,27 @@ def _without_link_marks(segments: list[Segment]) -> list[Segment]:
     return out + segments[body:]
 
 
+def _without_markdown_links(segments: list[Segment]) -> list[Segment]:
+    """Markdown links reduced to their text and images to their alt text: the text model reads
+    text, and URLs are no article words. A line that is only an image without alt text keeps
+    its markup (its span is still covered by a segment, and such a line is seldom article)."""
+    out = []
+    for s in segments:
+        if "](" in s.text:
+            text = normalise(_MD_LINK.sub(r"\1", _MD_IMAGE.sub(" ", s.text)))
+            if not text:  # only images: their alt text, or failing that the markup itself
+                text = normalise(_MD_LINK.sub(r"\1", _MD_IMAGE.sub(r"\1", s.text))) or s.text
+            s = Segment(text, s.start, s.end, s.n_lines)
+        out.append(s)
+    return out
+
+
 def segment_text(text: str, link_lists: bool = True) -> list[Segment]:
-    """One segment per line (hard-wrapped paragraphs re-joined). With `link_lists`, a text browser's
-    trailing link list is found (`link_list_start`) and the "[12]" marks pointing to it are dropped."""
+    """One segment per line (hard-wrapped paragraphs re-joined). With `link_lists`, link markup is
+    read: a text browser's trailing link list is found (`link_list_start`) and the "[12]" marks
+    pointing to it are dropped, and markdown links and images are reduced to their text."""
     segments = _segment_lines(text)
-    return _without_link_marks(segments) if link_lists else segments
+    return _without_markdown_links(_without_link_marks(segments)) if link_lists else segments
 
 
 def _segment_lines(text: str) -> list[Segment]:

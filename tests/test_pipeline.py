@@ -224,3 +224,38 @@ def test_a_text_that_repeats_its_story_returns_it_once():
     assert all(s.score >= result.threshold for s in second)  # sure of them, but they were said before
     # An explicit threshold is exactly that cut: both copies come back.
     assert clean(twice, threshold=result.threshold).article.count(doc.article_lines[0]) == 2
+
+
+def _as_markdown(doc) -> tuple[str, dict[str, str]]:
+    """The fixture as an HTML-to-markdown converter writes it: foreign lines (menus, teasers) as linked
+    list items, each paragraph with its first words linked, a photo with alt text after the first
+    paragraph; subheadings as they are. Returns the markdown and the line each original line became."""
+    foreign = set(doc.foreign_lines)
+    out, became, photo = [], {}, False
+    for line in doc.text.split("\n"):
+        words = line.split(" ")
+        if line.strip() in foreign:
+            md = f"* [{line}](https://gazette.example/{len(out)}/ \"{words[0]}\")"
+        elif len(words) > 8:
+            md = f"[{' '.join(words[:3])}](/story/{len(out)}.html) {' '.join(words[3:])}"
+        else:
+            md = line
+        became[line.strip()] = md
+        out.append(md)
+        if len(words) > 8 and line.strip() not in foreign and not photo:
+            out += ["", "![Pickets at the gate at dawn](https://img.gazette.example/gate.jpg)", ""]
+            photo = True
+    return "\n".join(out), became
+
+
+@pytest.mark.parametrize("doc", [d for d in FIXTURES if d.name not in KNOWN_MISSES], ids=lambda d: d.name)
+def test_markdown_links_and_images_are_read_as_their_text(doc):
+    markdown, became = _as_markdown(doc)
+    result = clean(markdown)
+    assert "](" not in result.article and "https://" not in result.article and ".html" not in result.article
+    by_text = {s.text: s for s in result.segments}
+    for line in doc.article_lines:  # the same article as from the plain text, links read as their words
+        assert by_text[line].label is Label.ARTICLE, line
+        assert markdown[by_text[line].start:by_text[line].end] == became[line].strip()  # spans cover the markup
+    for line in doc.foreign_lines:
+        assert by_text[f"* {line}"].label is Label.BOILERPLATE, line

@@ -370,3 +370,36 @@ def test_numbered_lists_that_are_not_link_lists_are_left_alone():
         segments = segment_text(text)
         assert link_list_start(segments) == len(segments)
     assert "[1]" in segment_text(short)[0].text  # no link list: the marks are the text's own
+
+
+MARKDOWN = """* [Home](/)
+* [News](https://gazette.example/news "News")
+![Photo of the harbour at dawn](https://img.gazette.example/a.jpg)
+![](https://img.gazette.example/spacer.gif)
+The [council](https://gazette.example/council) approved the plan, see the [report](report.pdf) and ![map](m.png) below.
+[![Gazette logo](logo.png)](https://gazette.example/)
+for (const x of obj[Symbol.iterator]()) a[i](x); the [alpha](disabled by default) flag
+[Harbour](https://en.wikipedia.org/wiki/Harbour_(disambiguation)) history"""
+
+
+def test_markdown_links_become_their_text_and_images_go_unless_they_are_all_a_line_has():
+    texts = [s.text for s in segment_text(MARKDOWN)]
+    assert texts == [
+        "* Home",
+        "* News",
+        "Photo of the harbour at dawn",  # an image alone on its line: its alt text
+        "![](https://img.gazette.example/spacer.gif)",  # nothing else to say: the markup stays
+        "The council approved the plan, see the report and below.",
+        "Gazette logo",
+        "for (const x of obj[Symbol.iterator]()) a[i](x); the [alpha](disabled by default) flag",  # no targets
+        "Harbour history",
+    ]
+    covered = np.zeros(len(MARKDOWN) + 1, dtype=np.int64)  # the markup still lies inside the spans
+    for s in segment_text(MARKDOWN):
+        covered[s.start] += 1
+        covered[s.end] -= 1
+    assert np.all(np.cumsum(covered)[:-1][visible_mask(MARKDOWN)] == 1)
+
+
+def test_markdown_is_read_as_it_is_for_training():
+    assert segment_text(MARKDOWN, link_lists=False)[0].text == "* [Home](/)"
