@@ -403,3 +403,11 @@ def test_markdown_links_become_their_text_and_images_go_unless_they_are_all_a_li
 
 def test_markdown_is_read_as_it_is_for_training():
     assert segment_text(MARKDOWN, link_lists=False)[0].text == "* [Home](/)"
+
+
+@pytest.mark.parametrize("line", ["[" * 1_000_000 + "](x", "![" * 400_000 + "](a.b", "[a](b.c)" * 100_000])
+def test_megabyte_lines_of_brackets_are_one_pass(line):
+    # A link text holds no bracket, so no "[" rescans the line after it (a million of them would).
+    segments = segment_text(line)
+    assert [(s.start, s.end) for s in segments] == [(0, len(line))]
+    assert segments[0].text == (line if "a](b" not in line else "a" * 100_000)
