@@ -17,7 +17,7 @@ from .kinds import assign_kinds, html_kinds
 from .model import SegmentModel, load
 from .render import Block, render
 from .segment_html import CONTEXT_BITS, HtmlPage, segment_html
-from .segment_text import link_list_start, segment_text
+from .segment_text import image_lines, link_list_start, segment_text
 from .types import Kind, Label, Result, Segment, SegmentResult
 
 _load_lock = threading.Lock()
@@ -109,11 +109,15 @@ def clean(text: str | None = None, *, html: str | bytes | None = None, threshold
     _check(deadline, "features")
     link_list = len(segments) - len(doc.n_words)  # a dump's link list: never scored, never kept
     scores = np.concatenate([model.score(doc), np.zeros(link_list)])
+    images = image_lines(text, segments)  # markdown images alone on their line: never kept
+    scores[images] = 0.0
     _check(deadline, "scoring")
     decision = _decision(model, threshold).decide(scores, [s.text for s in segments])
     keep, threshold = decision.keep, decision.cut
     kinds = _with_repeats(assign_kinds(doc.matrix, keep[:len(doc.n_words)]) + [Kind.NAVIGATION] * link_list,
                           decision.repeated)
+    for i in np.flatnonzero(images):
+        kinds[i] = Kind.OTHER
     if format == "markdown":
         blocks = [Block(s.text, heading_level=2 if k is Kind.HEADING else 0) for s, k in zip(segments, kinds)]
         article, _ = render(blocks, list(keep), "markdown")

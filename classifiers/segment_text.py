@@ -47,6 +47,7 @@ _MD_TARGET = (r"\(<?(?:[a-z][a-z0-9+.-]*:|[./#?~]|[\w-]+[./])[^\s()<>]*(?:\([^\s
               r'(?:\s+"[^"\n]*")?\)')
 _MD_IMAGE = re.compile(r"!\[([^\[\]\n]*)\]" + _MD_TARGET, re.IGNORECASE)
 _MD_LINK = re.compile(r"\[([^\[\]\n]*)\]" + _MD_TARGET, re.IGNORECASE)
+_BULLET_CHARS = "*-+•·▪► "
 
 # A text counts as hard-wrapped when its lines stop at a fixed width: most long
 # lines end within this many characters of the widest line.
@@ -142,19 +143,38 @@ def _without_link_marks(segments: list[Segment]) -> list[Segment]:
     return out + segments[body:]
 
 
+def _markdown_text(line: str) -> str:
+    """The line with markdown links read as their text and images dropped; "" when nothing but
+    images (and list bullets) is left."""
+    text = normalise(_MD_LINK.sub(r"\1", _MD_IMAGE.sub(" ", line)))
+    return text if text.strip(_BULLET_CHARS) else ""
+
+
 def _without_markdown_links(segments: list[Segment]) -> list[Segment]:
     """Markdown links reduced to their text, images dropped: the text model reads text, and URLs
     and alt texts are no article words. A line that is only images keeps their alt text, or
-    failing that its markup (a segment has text; such a line is seldom article)."""
+    failing that its markup (a segment has text; such a line is never kept, see `image_lines`)."""
     out = []
     for s in segments:
         if "](" in s.text:
-            text = normalise(_MD_LINK.sub(r"\1", _MD_IMAGE.sub(" ", s.text)))
-            if not text:  # only images: their alt text, or failing that the markup itself
-                text = normalise(_MD_LINK.sub(r"\1", _MD_IMAGE.sub(r"\1", s.text))) or s.text
+            text = (_markdown_text(s.text) or normalise(_MD_LINK.sub(r"\1", _MD_IMAGE.sub(r"\1", s.text)))
+                    or s.text)
             s = Segment(text, s.start, s.end, s.n_lines)
         out.append(s)
     return out
+
+
+def image_lines(text: str, segments: list[Segment]) -> np.ndarray:
+    """Per segment: is its line nothing but markdown images (maybe linked, maybe a list item)? A
+    page's article text is no image, and an alt text alone on its line reads like a caption or a
+    heading to the model: such lines are never kept (`pipeline.clean`)."""
+    if "](" not in text:
+        return np.zeros(len(segments), dtype=bool)
+    return np.fromiter((_only_images(text[s.start:s.end]) for s in segments), dtype=bool, count=len(segments))
+
+
+def _only_images(raw: str) -> bool:
+    return "](" in raw and not _markdown_text(raw)
 
 
 def segment_text(text: str, link_lists: bool = True) -> list[Segment]:

@@ -259,3 +259,5 @@ def test_markdown_links_and_images_are_read_as_their_text(doc):
         assert markdown[by_text[line].start:by_text[line].end] == became[line].strip()  # spans cover the markup
     for line in doc.foreign_lines:
         assert by_text[f"* {line}"].label is Label.BOILERPLATE, line
+    photo = by_text["Pickets at the gate at dawn"]  # an image alone on its line: never article
+    assert (photo.label, photo.score, photo.kind) == (Label.BOILERPLATE, 0.0, Kind.OTHER)

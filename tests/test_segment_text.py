@@ -401,6 +401,17 @@ def test_markdown_links_become_their_text_and_images_go_unless_they_are_all_a_li
     assert np.all(np.cumsum(covered)[:-1][visible_mask(MARKDOWN)] == 1)
 
 
+def test_lines_of_nothing_but_images_are_found():
+    from classifiers.segment_text import image_lines
+
+    segments = segment_text(MARKDOWN)
+    assert image_lines(MARKDOWN, segments).tolist() == [False, False, True, True, False, True, False, False]
+    listed = "* [![Gazette logo](logo.png)](https://gazette.example/)\n- ![](a.png) ![](b.png)\n* Home"
+    assert [s.text for s in segment_text(listed)][0] == "* Gazette logo"
+    assert image_lines(listed, segment_text(listed)).tolist() == [True, True, False]
+    assert not image_lines("no markup at all", segment_text("no markup at all")).any()
+
+
 def test_markdown_is_read_as_it_is_for_training():
     assert segment_text(MARKDOWN, link_lists=False)[0].text == "* [Home](/)"
 
