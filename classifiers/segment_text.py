@@ -7,10 +7,13 @@ hyphens, BOMs, control codes) and all kinds of whitespace are normalised away in
 which ends with a list of link targets, the "[12]" link marks are also dropped from
 `Segment.text`; `link_list_start` tells where that list begins. Markdown links and
 images (`[text](url)`, `![alt](src)`, as HTML-to-markdown converters write them) are
-read as their text in `Segment.text`; the span still covers the markup.
+read as their text in `Segment.text`; the span still covers the markup. So are HTML character
+references that a converter left in the text (`&amp;`, `&#39;`, `&nbsp;`).
 """
 from __future__ import annotations
 
+import html
+import html.entities
 import itertools
 import re
 
@@ -48,6 +51,9 @@ _MD_TARGET = (r"\(<?(?:[a-z][a-z0-9+.-]*:|[./#?~]|[\w-]+[./])[^\s()<>]*(?:\([^\s
 _MD_IMAGE = re.compile(r"!\[([^\[\]\n]*)\]" + _MD_TARGET, re.IGNORECASE)
 _MD_LINK = re.compile(r"\[([^\[\]\n]*)\]" + _MD_TARGET, re.IGNORECASE)
 _BULLET_CHARS = "*-+•·▪► "
+
+# A character reference as HTML writes it, terminated by ";" (a bare "&copy" or "AT&T" is text).
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 # A text counts as hard-wrapped when its lines stop at a fixed width: most long
 # lines end within this many characters of the widest line.
@@ -164,6 +170,25 @@ def _without_markdown_links(segments: list[Segment]) -> list[Segment]:
     return out
 
 
+def _entity_text(match: re.Match) -> str:
+    ref = match.group()
+    # Exact names only: "&copyright;" is no "©right;" (html.unescape would read the legacy "&copy").
+    return html.unescape(ref) if ref[1] == "#" else html.entities.html5.get(ref[1:], ref)
+
+
+def _without_entities(segments: list[Segment]) -> list[Segment]:
+    """Character references decoded, as a browser shows them: some converters and scrapers leave
+    "&amp;" or "&#8217;" in their text, and "amp" or "8217" are no article words."""
+    out = []
+    for s in segments:
+        if "&" in s.text and ";" in s.text:
+            decoded = normalise(_ENTITY.sub(_entity_text, s.text))  # "&nbsp;" and "&#8203;" are spacing
+            if decoded != s.text:
+                s = Segment(decoded or s.text, s.start, s.end, s.n_lines)
+        out.append(s)
+    return out
+
+
 def image_lines(text: str, segments: list[Segment]) -> np.ndarray:
     """Per segment: is its line nothing but markdown images (maybe linked, maybe a list item)? A
     page's article text is no image, and an alt text alone on its line reads like a caption or a
@@ -180,9 +205,10 @@ def _only_images(raw: str) -> bool:
 def segment_text(text: str, link_lists: bool = True) -> list[Segment]:
     """One segment per line (hard-wrapped paragraphs re-joined). With `link_lists`, link markup is
     read: a text browser's trailing link list is found (`link_list_start`) and the "[12]" marks
-    pointing to it are dropped, and markdown links and images are reduced to their text."""
+    pointing to it are dropped, markdown links and images are reduced to their text, and HTML
+    character references are decoded."""
     segments = _segment_lines(text)
-    return _without_markdown_links(_without_link_marks(segments)) if link_lists else segments
+    return _without_entities(_without_markdown_links(_without_link_marks(segments))) if link_lists else segments
 
 
 def _segment_lines(text: str) -> list[Segment]:

@@ -261,3 +261,16 @@ def test_markdown_links_and_images_are_read_as_their_text(doc):
         assert by_text[f"* {line}"].label is Label.BOILERPLATE, line
     photo = by_text["Pickets at the gate at dawn"]  # an image alone on its line: never article
     assert (photo.label, photo.score, photo.kind) == (Label.BOILERPLATE, 0.0, Kind.OTHER)
+
+
+@pytest.mark.parametrize("doc", [d for d in FIXTURES if d.name not in KNOWN_MISSES], ids=lambda d: d.name)
+def test_text_left_html_escaped_by_its_converter_cleans_like_the_plain_text(doc):
+    import html
+
+    # Some converters write "&amp;", "&#x27;" and "&quot;" into their text: read as a browser shows them.
+    text = html.escape(doc.text)
+    assert "&#x27;" in text or "&quot;" in text or "&amp;" in text
+    plain, escaped = clean(doc.text), clean(text)
+    assert escaped.article == plain.article
+    assert [(s.text, s.label) for s in escaped.segments] == [(s.text, s.label) for s in plain.segments]
+    assert [s.score for s in escaped.segments] == pytest.approx([s.score for s in plain.segments])

@@ -422,3 +422,27 @@ def test_megabyte_lines_of_brackets_are_one_pass(line):
     segments = segment_text(line)
     assert [(s.start, s.end) for s in segments] == [(0, len(line))]
     assert segments[0].text == (line if "a](b" not in line else "a" * 100_000)
+
+
+ESCAPED = ("Tom &amp; Jerry&#8217;s caf&eacute; &nbsp;opens\nR&D; AT&T &copy 2024 &copyright; &foo; &#x27;yes&#X27;\n&nbsp;\n"
+           "Embed: &lt;a href=&quot;/x&quot;&#62; &lt;/a&gt; if a &lt; b &amp;&amp; c &#60;= d: Home &gt; News")
+
+
+def test_html_character_references_are_decoded_exactly_and_spans_cover_them():
+    segments = segment_text(ESCAPED)
+    assert [s.text for s in segments] == [
+        "Tom & Jerry’s café opens",
+        # Only complete references with a known name: bare "&copy", "R&D;" or "&copyright;" are text.
+        "R&D; AT&T &copy 2024 &copyright; &foo; 'yes'",
+        "&nbsp;",  # nothing but a space: the line keeps its visible characters
+        'Embed: <a href="/x"> </a> if a < b && c <= d: Home > News',  # what a browser shows
+    ]
+    covered = np.zeros(len(ESCAPED) + 1, dtype=np.int64)
+    for s in segments:
+        covered[s.start] += 1
+        covered[s.end] -= 1
+    assert np.all(np.cumsum(covered)[:-1][visible_mask(ESCAPED)] == 1)
+
+
+def test_character_references_are_read_as_they_are_for_training():
+    assert segment_text(ESCAPED, link_lists=False)[0].text == "Tom &amp; Jerry&#8217;s caf&eacute; &nbsp;opens"
