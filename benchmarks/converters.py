@@ -14,13 +14,17 @@ models write pages) and html-text rendered here from the page HTML (each skipped
 `pip install inscriptis html2text html-text`), plus the text browsers lynx (`-dump`, with its
 `[n]` link marks and reference list, and `-nolist`) and w3m (`-dump`), when on the PATH
 (`apt-get install lynx w3m`). "keep all" is the score of returning the
-whole rendering, i.e. how much boilerplate the converter lets through.
+whole rendering, i.e. how much boilerplate the converter lets through. `tags-stripped` is the most
+naive scraper of all, a regular expression deleting tags (character references left in; and
+`tags-stripped-unescaped`, decoded by the scraper).
 """
 from __future__ import annotations
 
 import argparse
 import gzip
+import html
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -76,9 +80,20 @@ def _command(*args: str):
     return render
 
 
+_INVISIBLE_ELEMENTS = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def tags_stripped(page: str) -> str:
+    """The most naive scraper: scripts, styles and comments cut out, every other tag deleted by a regular
+    expression. Lines are where the page's source breaks them, and character references ("&amp;",
+    "&#8217;") are left as they are."""
+    return _TAG.sub("", _INVISIBLE_ELEMENTS.sub("", page))
+
+
 def converters() -> dict[str, object]:
     """name -> page HTML -> text, for the converters that are installed."""
-    found = {}
+    found = {"tags-stripped": tags_stripped, "tags-stripped-unescaped": lambda page: html.unescape(tags_stripped(page))}
     if shutil.which("lynx"):
         lynx = ("lynx", "-dump", "-stdin", "-force_html", "-assume_charset=utf-8", "-display_charset=utf-8")
         found["lynx"] = _command(*lynx)
@@ -105,7 +120,7 @@ def converters() -> dict[str, object]:
     return found
 
 
-def renderings(data_dir: Path, ids: set[str]) -> tuple[dict[str, dict[str, str]], dict[str, tuple[str, str]]]:
+def renderings(data_dir: Path, ids: set[str], only: list[str] | None = None) -> tuple[dict[str, dict[str, str]], dict[str, tuple[str, str]]]:
     """rendering -> page id -> text, and page id -> (page type, ground truth)."""
     texts: dict[str, dict[str, str]] = defaultdict(dict)
     truth = {}
@@ -118,7 +133,7 @@ def renderings(data_dir: Path, ids: set[str]) -> tuple[dict[str, dict[str, str]]
                     truth[r["id"]] = (r["page_type"], r["article"])
     texts["blocks-wrap72"] = {i: "\n".join(textwrap.fill(x, 72) for x in t.split("\n"))
                               for i, t in texts["blocks"].items()}
-    render = converters()
+    render = {name: fn for name, fn in converters().items() if not only or name in only}
     with gzip.open(data_dir / "wcxb-dev" / "pages.jsonl.gz", "rt", encoding="utf-8") as fh:
         for line in fh:
             r = json.loads(line)
@@ -133,17 +148,20 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=None)
     ap.add_argument("--fold", type=int, default=0)
     ap.add_argument("--out", type=Path, default=None, help="also write the numbers as JSON")
+    ap.add_argument("--only", action="append", default=None, metavar="RENDERING", help="score only these renderings")
     args = ap.parse_args()
     data_dir = args.data or default_data_dir()
     started = time.time()
     model, ids = fold_model(data_dir, args.fold)
     print(f"fold {args.fold}: model trained without its domains in {time.time() - started:.0f} s", flush=True)
-    texts, truth = renderings(data_dir, ids)
+    texts, truth = renderings(data_dir, ids, args.only)
     types = sorted({t for t, _ in truth.values()}, key=lambda t: -sum(v[0] == t for v in truth.values()))
     report = {}
     print(f"{'rendering':18s} {'docs':>5s} {'word F1':>8s} {'4-gram':>7s} {'keep all':>9s}  " +
           " ".join(f"{t[:8]:>8s}" for t in types))
     for name, by_id in texts.items():
+        if args.only and name not in args.only:
+            continue
         scores = defaultdict(list)
         for doc_id, text in by_id.items():
             page_type, gold = truth[doc_id]
