@@ -30,6 +30,10 @@ from .slots import FairSlots
 blueprint = Blueprint("boilercut", __name__)
 log = logging.getLogger("boilercut.http")
 _CHUNK = 16 * 1024  # a read returns when this much has arrived (or the body ended)
+# A body refused as too large is read on (and thrown away) up to this much more before the answer:
+# closing on unread bytes makes the kernel reset the connection, and a client still sending then
+# never reads its 413. Bounded, so a 50 MB upload still costs no more than this.
+_DRAIN_BYTES = 256 * 1024
 
 
 def _settings():
@@ -73,6 +77,15 @@ def _stop_reading() -> None:
             sock.shutdown(socket.SHUT_RD)
 
 
+def _drain(limit: int) -> None:
+    """Read and drop up to `limit` more bytes of a refused body (see `_DRAIN_BYTES`). A client that
+    stalls or goes away meanwhile still gets (or misses) its 413, not another answer."""
+    left = limit
+    with suppress(BodyTimeout, OSError):
+        while left > 0 and (chunk := request.stream.read(min(_CHUNK, left))):
+            left -= len(chunk)
+
+
 def _read_body(settings) -> bytes:
     """The request body, refused past `max_body_bytes` while reading (chunked uploads have no length),
     and 408 when it has not all arrived within `body_timeout` seconds. What is read counts against
@@ -80,16 +93,18 @@ def _read_body(settings) -> bytes:
     so that stalled uploads hold only what they sent."""
     max_bytes = settings.max_body_bytes
     declared = request.content_length
-    if (declared or 0) > max_bytes:
-        raise ApiError(413, "too_large", f"body larger than {max_bytes} bytes")
     parts, size = [], 0
     try:
         # One limit for the whole body: a chunk-by-chunk limit would arm a timer per 16 KB read.
         with _read_limit()(settings.body_timeout):
+            if (declared or 0) > max_bytes:
+                _drain(declared if declared <= max_bytes + _DRAIN_BYTES else 0)
+                raise ApiError(413, "too_large", f"body larger than {max_bytes} bytes")
             # With a declared length, no read after the last byte: it would only return b"".
             while (declared is None or size < declared) and (chunk := request.stream.read(_CHUNK)):
                 size += len(chunk)
                 if size > max_bytes:
+                    _drain(_DRAIN_BYTES)
                     raise ApiError(413, "too_large", f"body larger than {max_bytes} bytes")
                 _take_body_budget(len(chunk))
                 parts.append(chunk)
