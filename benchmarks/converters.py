@@ -21,6 +21,7 @@ naive scraper of all, a regular expression deleting tags (character references l
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gzip
 import html
 import json
@@ -56,8 +57,8 @@ def fold_model(data_dir: Path, fold: int, folds: int = 5) -> tuple[SegmentModel,
     held_out = {d for d, f in assignment.items() if f == fold}
     model = fit_two_stage(fold_training_rows(rows, training_only, assignment, fold))  # as cross_validate does
     shipped = load_model()  # its calibration and threshold: the decision rule users get
-    model = SegmentModel(model.lexicon, model.stage1, model.stage2, shipped.calibration, shipped.threshold,
-                         shipped.metadata)
+    model = dataclasses.replace(model, calibration=shipped.calibration, threshold=shipped.threshold,
+                                metadata=shipped.metadata)
     ids = {r.doc.id for r in rows if r.doc.dataset != "contaminated" and r.doc.domain in held_out}
     return model, ids
 

@@ -1,5 +1,8 @@
 """The two-stage segment model: stage-one trees, the sequence step, stage-two trees, calibration.
 
+A text model may also carry a stage two for already-extracted text and the gate that picks
+it (`extracted.py`); those arrays are optional, and an artifact that has them is format 2.
+
 An artifact is two files side by side: `<name>.json` (format version, feature
 names, threshold, library versions, training data, metrics) and `<name>.npz`
 (the learned arrays). Loading never unpickles (`allow_pickle=False`), checks
@@ -17,13 +20,15 @@ from typing import Any
 import numpy as np
 
 from .decision import DecisionRule
+from .extracted import GATE_FEATURE_NAMES, GATE_THRESHOLD, gate_features
 from .features import FEATURE_NAMES, DocumentFeatures
 from .html_features import HTML_FEATURE_NAMES
 from .lexicon import ATTR_LEXICAL_FEATURE_NAMES, LEXICAL_FEATURE_NAMES, Lexicon
 from .sequence import SEQUENCE_FEATURE_NAMES, sequence_features
 from .trees import TreeEnsemble
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: optional extracted-text stage and gate; format 1 artifacts (without them) still load
+READABLE_FORMATS = (1, 2)
 # Input mode → the stage-one columns, in order: the document matrix, then the lexicon statistics.
 STAGE1_FEATURES = {
     "text": FEATURE_NAMES + LEXICAL_FEATURE_NAMES,
@@ -60,6 +65,8 @@ class SegmentModel:
     threshold: float
     metadata: dict[str, Any] = field(default_factory=dict)
     attr_lexicon: Lexicon | None = None  # html mode: class/id token weights
+    extracted_stage: TreeEnsemble | None = None  # stage two for already-extracted text (see extracted.py)
+    gate: TreeEnsemble | None = None  # document → probability that it is extracted text
 
     @property
     def mode(self) -> str:
@@ -91,9 +98,19 @@ class SegmentModel:
         return np.hstack(parts)
 
     def raw_score(self, doc: DocumentFeatures) -> np.ndarray:
-        """Stage-two probability before calibration."""
+        """Stage-two probability before calibration (the extracted-text stage two when the gate picks it)."""
         x1 = self.stage1_input(doc)
-        return self.stage2.predict_proba(sequence_features(doc, x1, self.stage1.predict_proba(x1)))
+        p1 = self.stage1.predict_proba(x1)
+        x2 = sequence_features(doc, x1, p1)
+        if self.is_extracted(doc, p1):
+            return self.extracted_stage.predict_proba(x2)
+        return self.stage2.predict_proba(x2)
+
+    def is_extracted(self, doc: DocumentFeatures, p1: np.ndarray) -> bool:
+        """Does the gate take this document (first-pass scores `p1`) for already-extracted text?"""
+        if self.gate is None or self.extracted_stage is None or len(p1) == 0:
+            return False
+        return bool(self.gate.predict_proba(gate_features(doc, p1))[0] >= GATE_THRESHOLD)
 
     def score(self, doc: DocumentFeatures) -> np.ndarray:
         """Calibrated probability that each segment belongs to the article."""
@@ -107,9 +124,13 @@ class SegmentModel:
                   "calibration.x": self.calibration.x, "calibration.y": self.calibration.y}
         if self.attr_lexicon is not None:
             arrays.update(self.attr_lexicon.to_arrays("attr_lexicon"))
+        extra = {}
+        if self.extracted_stage is not None and self.gate is not None:
+            arrays.update({**self.extracted_stage.to_arrays("extracted_stage"), **self.gate.to_arrays("gate")})
+            extra = {"gate_feature_names": list(GATE_FEATURE_NAMES), "gate_threshold": GATE_THRESHOLD}
         npz_path, json_path = directory / f"{name}.npz", directory / f"{name}.json"
         np.savez_compressed(npz_path, **arrays)
-        meta = {**self.metadata, "format_version": FORMAT_VERSION, "threshold": self.threshold, "mode": self.mode,
+        meta = {**self.metadata, **extra, "format_version": FORMAT_VERSION, "threshold": self.threshold, "mode": self.mode,
                 "feature_names": list(STAGE1_FEATURES[self.mode]), "sequence_feature_names": list(SEQUENCE_FEATURE_NAMES)}
         json_path.write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         return json_path, npz_path
@@ -136,8 +157,8 @@ def load(path: str | Path | None = None, mode: str = "text") -> SegmentModel:
 
 
 def _from_parts(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> SegmentModel:
-    if meta.get("format_version") != FORMAT_VERSION:
-        raise ModelError(f"model format {meta.get('format_version')!r}, this code reads {FORMAT_VERSION}")
+    if meta.get("format_version") not in READABLE_FORMATS:
+        raise ModelError(f"model format {meta.get('format_version')!r}, this code reads {READABLE_FORMATS}")
     mode = meta.get("mode", "text")
     if mode not in STAGE1_FEATURES:
         raise ModelError(f"model input mode {mode!r} is unknown to this code")
@@ -152,6 +173,7 @@ def _from_parts(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> SegmentM
         stage1 = TreeEnsemble.from_arrays(arrays, "stage1", n1)
         stage2 = TreeEnsemble.from_arrays(arrays, "stage2", n1 + len(SEQUENCE_FEATURE_NAMES))
         calibration = Calibration(np.asarray(arrays["calibration.x"], float), np.asarray(arrays["calibration.y"], float))
+        extracted_stage, gate = _extracted_parts(meta, arrays, n1 + len(SEQUENCE_FEATURE_NAMES))
     except (KeyError, ValueError) as exc:
         raise ModelError(f"model arrays are invalid: {exc}") from exc
     threshold = float(meta.get("threshold", 0.5))
@@ -161,4 +183,18 @@ def _from_parts(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> SegmentM
     if not (0.0 <= relative < 1.0 and 0.0 <= floor <= threshold and (relative == 0.0 or floor > 0.0)):
         raise ModelError(f"model relative cut {relative} (floor {floor}) outside [0, 1) (with a relative cut, the "
                          "floor within (0, threshold]: a zero floor would keep every segment of an all-zero page)")
-    return SegmentModel(lexicon, stage1, stage2, calibration, threshold, meta, attr_lexicon)
+    return SegmentModel(lexicon, stage1, stage2, calibration, threshold, meta, attr_lexicon, extracted_stage, gate)
+
+
+def _extracted_parts(meta: dict[str, Any], arrays: dict[str, np.ndarray],
+                     n2: int) -> tuple[TreeEnsemble | None, TreeEnsemble | None]:
+    """The extracted-text stage two and its gate, when the artifact has them (format 2)."""
+    has_gate = "gate.feature" in arrays
+    if not has_gate and "gate_feature_names" not in meta:
+        return None, None
+    if meta.get("format_version") != 2 or not has_gate:
+        raise ValueError("extracted-text stage: arrays and metadata do not match (format 2 carries both)")
+    if tuple(meta.get("gate_feature_names", ())) != GATE_FEATURE_NAMES or meta.get("gate_threshold") != GATE_THRESHOLD:
+        raise ValueError("extracted-text gate was trained with other features or threshold than this code uses")
+    return (TreeEnsemble.from_arrays(arrays, "extracted_stage", n2),
+            TreeEnsemble.from_arrays(arrays, "gate", len(GATE_FEATURE_NAMES)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import numpy as np
 
+from ..extracted import gate_features
 from ..lexicon import Lexicon, fit_lexicon
 from ..model import Calibration, SegmentModel
 from ..sequence import sequence_features
@@ -22,6 +23,13 @@ STAGE2_PARAMS = dict(max_iter=120, learning_rate=0.1, max_depth=6, max_leaf_node
 HTML_STAGE1_PARAMS = {**STAGE1_PARAMS, "max_iter": 250, "max_depth": 8, "max_leaf_nodes": 96, "min_samples_leaf": 30}
 HTML_STAGE2_PARAMS = {**STAGE2_PARAMS, "max_iter": 180, "max_depth": 7, "max_leaf_nodes": 48, "min_samples_leaf": 40}
 INNER_FOLDS = 3
+# Already-extracted text (extracted.py): a stage two of the text model's shape trained on the
+# contaminated-article documents alone (about 1,200 per training fold, so smaller leaves and more
+# rounds), and a small gate over 14 document statistics.
+EXTRACTED_DATASETS = ("contaminated",)
+EXTRACTED_STAGE_PARAMS = {**STAGE2_PARAMS, "max_iter": 200, "min_samples_leaf": 40}
+GATE_PARAMS = dict(max_iter=150, learning_rate=0.1, max_depth=4, l2_regularization=1.0, early_stopping=False,
+                   random_state=0)
 
 
 def assign_folds(domains: list[str], k: int) -> dict[str, int]:
@@ -112,11 +120,28 @@ def fit_two_stage(rows: list[DocRows], progress: bool = False) -> SegmentModel:
     del x1
     stage2 = fit_trees(x2, y, stage2_params, w)
     bar.update(1)
+    extracted_stage, gate = None, None
+    if not _is_html(rows):
+        extracted_stage, gate = _fit_extracted(rows, x2, y, w, p1, bounds)
     bar.close()
     identity = Calibration(np.zeros(0), np.zeros(0))
     words, attrs = _lexicons_for(rows)
     mode = "html" if attrs is not None else "text"
-    return SegmentModel(words, stage1, stage2, identity, threshold=0.5, metadata={"mode": mode}, attr_lexicon=attrs)
+    return SegmentModel(words, stage1, stage2, identity, threshold=0.5, metadata={"mode": mode}, attr_lexicon=attrs,
+                        extracted_stage=extracted_stage, gate=gate)
+
+
+def _fit_extracted(rows: list[DocRows], x2: np.ndarray, y: np.ndarray, w: np.ndarray, p1: np.ndarray,
+                   bounds: np.ndarray) -> tuple[TreeEnsemble | None, TreeEnsemble | None]:
+    """The extracted-text stage two (on the extracted documents' rows of the stage-two input) and the
+    gate (every document's first-pass statistics → is it extracted text?); None without such documents."""
+    extracted = np.array([r.doc.dataset in EXTRACTED_DATASETS for r in rows])
+    if not extracted.any() or extracted.all():
+        return None, None
+    row_mask = np.repeat(extracted, np.diff(bounds))
+    stage = fit_trees(x2[row_mask], y[row_mask], EXTRACTED_STAGE_PARAMS, w[row_mask])
+    gate_x = np.vstack([gate_features(r.features, p1[a:b]) for r, a, b in zip(rows, bounds[:-1], bounds[1:])])
+    return stage, fit_trees(gate_x, extracted.astype(np.int64), GATE_PARAMS)
 
 
 def cross_validate(rows: list[DocRows], k: int = 5, progress: bool = True,

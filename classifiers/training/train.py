@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from ..decision import DecisionRule
-from ..model import DEFAULT_MODELS, Calibration, SegmentModel
+from ..model import DEFAULT_MODELS, Calibration
 from . import card
 from .data import PAGES_FILE, TEXT_FILES, default_data_dir, load_docs, load_titles
 from .evaluate import evaluate, format_table
@@ -198,8 +198,7 @@ def _train_mode(data_dir: Path | None, out_dir: Path, folds: int, workers: int, 
     metadata = _metadata(data_dir, rows, cv, time.time() - started, max_docs, mode, synthetic)
     metadata.update(relative_threshold=rule.relative, threshold_floor=rule.floor, tail_teaser_cut=rule.tail_teasers,
                     repeat_runs=rule.repeats)
-    model = SegmentModel(final.lexicon, final.stage1, final.stage2, cv.calibration, rule.threshold, metadata,
-                         final.attr_lexicon)
+    model = dataclasses.replace(final, calibration=cv.calibration, threshold=rule.threshold, metadata=metadata)
     json_path, npz_path = model.save(out_dir, name)
     saved = json.loads(json_path.read_text(encoding="utf-8"))  # the card describes exactly what was written
     (out_dir / f"{name}.md").write_text(card.render(saved), encoding="utf-8")
