@@ -1,6 +1,7 @@
 """Tests for classifiers.model: save/load round trip and every refusal of a bad artifact."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import pathlib
 import zipfile
@@ -10,6 +11,7 @@ import pytest
 
 from classifiers import model as model_mod
 from classifiers.decision import DecisionRule
+from classifiers.extracted import GATE_FEATURE_NAMES, gate_features
 from classifiers.features import featurize
 from classifiers.lexicon import Lexicon
 from classifiers.model import STAGE1_FEATURE_NAMES as FEATURE_NAMES
@@ -139,7 +141,7 @@ def test_model_name_with_a_dot_round_trips(tmp_path, doc):
 # --- refusals --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("version", [0, 2, "1", None])
+@pytest.mark.parametrize("version", [0, 3, "1", "2", None])
 def test_wrong_format_version_is_refused(saved, version):
     edit_json(saved[0], format_version=version)
     with pytest.raises(ModelError, match="format"):
@@ -265,3 +267,63 @@ def test_lexicon_weights_apply_per_segment(doc):
     lex = m.lexicon.features(doc)
     assert lex.shape == (doc.matrix.shape[0], 5)
     assert np.isfinite(lex).all()
+
+
+# --- the extracted-text stage two and its gate -----------------------------------------------------
+
+
+def tiny_model_with_gate(gate_cut: float) -> SegmentModel:
+    """The tiny model plus an extracted-text stage two that keeps everything, and a gate that takes a
+    document for extracted text when its share of sure words is above `gate_cut`."""
+    m = tiny_model()
+    keep_all = stump_trees([(0, 0.0, 3.0, 3.0)], baseline=0.0)
+    gate = stump_trees([(GATE_FEATURE_NAMES.index("sure_word_share"), gate_cut, -5.0, 5.0)], baseline=0.0)
+    return dataclasses.replace(m, extracted_stage=keep_all, gate=gate)
+
+
+def test_the_gate_picks_the_extracted_text_stage_two(doc):
+    p1 = tiny_model().stage1.predict_proba(tiny_model().stage1_input(doc))
+    share = gate_features(doc, p1)[0, GATE_FEATURE_NAMES.index("sure_word_share")]
+    assert 0.0 < share < 1.0
+    taken, passed = tiny_model_with_gate(share - 0.01), tiny_model_with_gate(share + 0.01)
+    assert taken.is_extracted(doc, p1) and not passed.is_extracted(doc, p1)
+    assert np.all(taken.raw_score(doc) > 0.95)  # the keep-all stage two scored the document
+    np.testing.assert_array_equal(passed.raw_score(doc), tiny_model().raw_score(doc))
+
+
+def test_an_artifact_with_the_extracted_stage_round_trips(tmp_path, doc):
+    model = tiny_model_with_gate(0.0)
+    json_path, _ = model.save(tmp_path, "gated")
+    meta = json.loads(json_path.read_text(encoding="utf-8"))
+    assert meta["format_version"] == 2 and meta["gate_feature_names"] == list(GATE_FEATURE_NAMES)
+    loaded = model_mod.load(json_path)
+    assert loaded.gate is not None and loaded.extracted_stage is not None
+    np.testing.assert_array_equal(loaded.score(doc), model.score(doc))
+
+
+def test_a_format_1_artifact_without_the_extracted_stage_still_loads(saved, doc):
+    edit_json(saved[0], format_version=1)
+    loaded = model_mod.load(saved[0])
+    assert loaded.gate is None
+    np.testing.assert_array_equal(loaded.score(doc), tiny_model().score(doc))
+
+
+@pytest.mark.parametrize("change", [
+    {"format_version": 1},  # format 1 has no such stage
+    {"gate_feature_names": list(GATE_FEATURE_NAMES)[:-1]},
+    {"gate_threshold": 0.9},
+])
+def test_an_extracted_stage_this_code_cannot_read_is_refused(tmp_path, change):
+    json_path, _ = tiny_model_with_gate(0.5).save(tmp_path, "gated")
+    edit_json(json_path, **change)
+    with pytest.raises(ModelError, match="extracted-text"):
+        model_mod.load(json_path)
+
+
+def test_gate_arrays_without_their_metadata_are_refused(tmp_path):
+    json_path, npz_path = tiny_model_with_gate(0.5).save(tmp_path, "gated")
+    meta = json.loads(json_path.read_text(encoding="utf-8"))
+    del meta["gate_feature_names"]
+    json_path.write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ModelError, match="extracted-text"):
+        model_mod.load(json_path)
