@@ -37,6 +37,10 @@ GATE_FEATURE_NAMES: tuple[str, ...] = (
     "doubt_runs",  # how many separate runs of segments under 0.3
 )
 GATE_THRESHOLD = 0.5  # a document is scored as extracted text when the gate says so with this probability
+# Topic and form relative to the rest of the document need a document: a short story of a few
+# paragraphs is scored as a page (the specialist never saw one that short and doubts its paragraphs).
+MIN_SEGMENTS = 10
+EXTRACTED_WEIGHT = 0.5  # its score is this share of the specialised stage two's, the rest the general one's
 _PROSE, _SHORT = FEATURE_NAMES.index("doc_prose_share"), FEATURE_NAMES.index("doc_short_share")
 _EDGE = 10
 

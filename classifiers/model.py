@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from .decision import DecisionRule
-from .extracted import GATE_FEATURE_NAMES, GATE_THRESHOLD, gate_features
+from .extracted import EXTRACTED_WEIGHT, GATE_FEATURE_NAMES, GATE_THRESHOLD, MIN_SEGMENTS, gate_features
 from .features import FEATURE_NAMES, DocumentFeatures
 from .html_features import HTML_FEATURE_NAMES
 from .lexicon import ATTR_LEXICAL_FEATURE_NAMES, LEXICAL_FEATURE_NAMES, Lexicon
@@ -102,13 +102,16 @@ class SegmentModel:
         x1 = self.stage1_input(doc)
         p1 = self.stage1.predict_proba(x1)
         x2 = sequence_features(doc, x1, p1)
+        general = self.stage2.predict_proba(x2)
         if self.is_extracted(doc, p1):
-            return self.extracted_stage.predict_proba(x2)
-        return self.stage2.predict_proba(x2)
+            # Blended with the general stage two: the specialist alone doubts an article's own short
+            # lists (they look like leaked fact boxes); the general one keeps them.
+            return EXTRACTED_WEIGHT * self.extracted_stage.predict_proba(x2) + (1.0 - EXTRACTED_WEIGHT) * general
+        return general
 
     def is_extracted(self, doc: DocumentFeatures, p1: np.ndarray) -> bool:
         """Does the gate take this document (first-pass scores `p1`) for already-extracted text?"""
-        if self.gate is None or self.extracted_stage is None or len(p1) == 0:
+        if self.gate is None or self.extracted_stage is None or len(p1) < MIN_SEGMENTS:
             return False
         return bool(self.gate.predict_proba(gate_features(doc, p1))[0] >= GATE_THRESHOLD)
 

@@ -59,7 +59,7 @@ def render(meta: dict) -> str:
 - Sequence step: a second tree ensemble over the stage-one features plus the first pass's scores
   of the neighbours (±3 and windows up to ±10), content mass before/after, and similarity to the
   content the first pass found.
-- Isotonic calibration fitted on out-of-fold scores; decision threshold {meta['threshold']}{_relative(meta)}.
+{_extracted(meta)}- Isotonic calibration fitted on out-of-fold scores; decision threshold {meta['threshold']}{_relative(meta)}.
 - Stored as plain arrays (`.npz`, loaded with `allow_pickle=False`) plus this JSON metadata;
   evaluated with numpy, so it loads under any scikit-learn version.
 
@@ -109,3 +109,13 @@ def _relative(meta: dict) -> str:
                f"on a document whose best segment scores less than {reach:g}")
     return (f", lowered {lowered} to {relative:g} × the best segment's score, never below "
             f"{meta.get('threshold_floor', 0.0):g}{teaser} (a threshold a caller asks for is used as it is)")
+
+
+def _extracted(meta: dict) -> str:
+    if "gate_feature_names" not in meta:
+        return ""
+    return ("- Already-extracted text: a second sequence-step ensemble of the same inputs, trained on the\n"
+            "  contaminated-article documents alone (an article with blocks of other pages inserted), scores\n"
+            "  a document instead of the first when a gate takes it for extracted text: a small tree ensemble\n"
+            f"  over {len(meta['gate_feature_names'])} statistics of the first pass's scores (share of sure words, doubtful\n"
+            "  segments at the head and tail, ...), trained to tell those documents from whole pages.\n")
