@@ -11,7 +11,7 @@ import pytest
 
 from classifiers import model as model_mod
 from classifiers.decision import DecisionRule
-from classifiers.extracted import GATE_FEATURE_NAMES, gate_features
+from classifiers.extracted import EXTRACTED_WEIGHT, GATE_FEATURE_NAMES, MIN_SEGMENTS, gate_features
 from classifiers.features import featurize
 from classifiers.lexicon import Lexicon
 from classifiers.model import STAGE1_FEATURE_NAMES as FEATURE_NAMES
@@ -281,14 +281,25 @@ def tiny_model_with_gate(gate_cut: float) -> SegmentModel:
     return dataclasses.replace(m, extracted_stage=keep_all, gate=gate)
 
 
-def test_the_gate_picks_the_extracted_text_stage_two(doc):
+def test_the_gate_picks_the_extracted_text_stage_two():
+    doc = featurize(TEXTS * 2, "en")  # long enough for the gate (MIN_SEGMENTS)
     p1 = tiny_model().stage1.predict_proba(tiny_model().stage1_input(doc))
     share = gate_features(doc, p1)[0, GATE_FEATURE_NAMES.index("sure_word_share")]
     assert 0.0 < share < 1.0
     taken, passed = tiny_model_with_gate(share - 0.01), tiny_model_with_gate(share + 0.01)
     assert taken.is_extracted(doc, p1) and not passed.is_extracted(doc, p1)
-    assert np.all(taken.raw_score(doc) > 0.95)  # the keep-all stage two scored the document
-    np.testing.assert_array_equal(passed.raw_score(doc), tiny_model().raw_score(doc))
+    general = tiny_model().raw_score(doc)
+    keep_all = 1.0 / (1.0 + np.exp(-3.0))  # the extracted-text stage two's probability for every segment
+    np.testing.assert_allclose(taken.raw_score(doc), EXTRACTED_WEIGHT * keep_all + (1 - EXTRACTED_WEIGHT) * general)
+    np.testing.assert_array_equal(passed.raw_score(doc), general)
+
+
+def test_a_document_too_short_to_compare_its_parts_is_never_taken_for_extracted_text():
+    short = featurize(TEXTS[:MIN_SEGMENTS - 1], "en")
+    long = featurize((TEXTS * MIN_SEGMENTS)[:MIN_SEGMENTS], "en")
+    model = tiny_model_with_gate(-1.0)  # a gate that takes every document it may
+    assert not model.is_extracted(short, model.stage1.predict_proba(model.stage1_input(short)))
+    assert model.is_extracted(long, model.stage1.predict_proba(model.stage1_input(long)))
 
 
 def test_an_artifact_with_the_extracted_stage_round_trips(tmp_path, doc):
