@@ -115,7 +115,8 @@ def _extracted(meta: dict) -> str:
     if "gate_feature_names" not in meta:
         return ""
     return ("- Already-extracted text: a second sequence-step ensemble of the same inputs, trained on the\n"
-            "  contaminated-article documents alone (an article with blocks of other pages inserted), scores\n"
-            "  a document instead of the first when a gate takes it for extracted text: a small tree ensemble\n"
-            f"  over {len(meta['gate_feature_names'])} statistics of the first pass's scores (share of sure words, doubtful\n"
-            "  segments at the head and tail, ...), trained to tell those documents from whole pages.\n")
+            "  contaminated-article documents alone (an article with blocks of other pages inserted). When a\n"
+            "  gate takes a document of 10 segments or more for extracted text, its score is the mean of the two\n"
+            f"  steps'. The gate is a small tree ensemble over {len(meta['gate_feature_names'])} statistics of the first pass's\n"
+            "  scores (share of sure words, doubtful segments at the head and tail, ...), trained to tell those\n"
+            "  documents from whole pages.\n")
