@@ -27,6 +27,14 @@ def visible_mask(text: str) -> np.ndarray:
     return ~space & ~np.isin(codes, _HIDDEN)
 
 
+def assert_spans_cover_each_visible_character_once(text: str, segments) -> None:
+    covered = np.zeros(len(text) + 1, dtype=np.int64)
+    for s in segments:
+        covered[s.start] += 1
+        covered[s.end] -= 1
+    assert np.all(np.cumsum(covered)[:-1][visible_mask(text)] == 1)
+
+
 def is_visible(ch: str) -> bool:
     return not ch.isspace() and ch not in INVISIBLE + CONTROL
 
@@ -353,11 +361,7 @@ def test_a_text_browser_dump_has_its_link_list_found_and_its_link_marks_removed(
     assert not any(re.search(r"\[\d+\]", t) for t in body)
     assert any(t.startswith("Dock workers at the port walked out on Monday, the union said,") for t in body)
     # Offsets still cover every visible character of the input, the list and the marks included.
-    covered = np.zeros(len(DUMP) + 1, dtype=np.int64)
-    for s in segments:
-        covered[s.start] += 1
-        covered[s.end] -= 1
-    assert np.all(np.cumsum(covered)[:-1][visible_mask(DUMP)] == 1)
+    assert_spans_cover_each_visible_character_once(DUMP, segments)
 
 
 def test_numbered_lists_that_are_not_link_lists_are_left_alone():
@@ -394,11 +398,7 @@ def test_markdown_links_become_their_text_and_images_go_unless_they_are_all_a_li
         "for (const x of obj[Symbol.iterator]()) a[i](x); the [alpha](disabled by default) flag",  # no targets
         "Harbour history",
     ]
-    covered = np.zeros(len(MARKDOWN) + 1, dtype=np.int64)  # the markup still lies inside the spans
-    for s in segment_text(MARKDOWN):
-        covered[s.start] += 1
-        covered[s.end] -= 1
-    assert np.all(np.cumsum(covered)[:-1][visible_mask(MARKDOWN)] == 1)
+    assert_spans_cover_each_visible_character_once(MARKDOWN, segment_text(MARKDOWN))  # the markup too
 
 
 def test_lines_of_nothing_but_images_are_found():
@@ -437,11 +437,7 @@ def test_html_character_references_are_decoded_exactly_and_spans_cover_them():
         "&nbsp;",  # nothing but a space: the line keeps its visible characters
         'Embed: <a href="/x"> </a> if a < b && c <= d: Home > News',  # what a browser shows
     ]
-    covered = np.zeros(len(ESCAPED) + 1, dtype=np.int64)
-    for s in segments:
-        covered[s.start] += 1
-        covered[s.end] -= 1
-    assert np.all(np.cumsum(covered)[:-1][visible_mask(ESCAPED)] == 1)
+    assert_spans_cover_each_visible_character_once(ESCAPED, segments)
 
 
 def test_character_references_are_read_as_they_are_for_training():
