@@ -156,18 +156,6 @@ def _markdown_text(line: str) -> str:
     return text if text.strip(_BULLET_CHARS) else ""
 
 
-def _without_markdown_links(segments: list[Segment]) -> list[Segment]:
-    """Markdown links reduced to their text, images dropped: the text model reads text, and URLs
-    and alt texts are no article words. A line that is only images keeps their alt text, or
-    failing that its markup (a segment has text; such a line is never kept, see `image_lines`)."""
-    out = []
-    for s in segments:
-        if "](" in s.text:
-            text = (_markdown_text(s.text) or normalise(_MD_LINK.sub(r"\1", _MD_IMAGE.sub(r"\1", s.text)))
-                    or s.text)
-            s = Segment(text, s.start, s.end, s.n_lines)
-        out.append(s)
-    return out
 
 
 def _entity_text(match: re.Match) -> str:
@@ -176,16 +164,24 @@ def _entity_text(match: re.Match) -> str:
     return html.unescape(ref) if ref[1] == "#" else html.entities.html5.get(ref[1:], ref)
 
 
-def _without_entities(segments: list[Segment]) -> list[Segment]:
-    """Character references decoded, as a browser shows them: some converters and scrapers leave
-    "&amp;" or "&#8217;" in their text, and "amp" or "8217" are no article words."""
+def _readable(text: str) -> str:
+    """A line's text with its markup read. Markdown links become their text and images go: URLs and
+    alt texts are no article words (a line that is only images keeps their alt text, or failing that
+    its markup: a segment has text, and such a line is never kept, see `image_lines`). Character
+    references are decoded, as a browser shows them: some converters and scrapers leave "&amp;" or
+    "&#8217;" in their text, and "amp" or "8217" are no article words."""
+    if "](" in text:
+        text = _markdown_text(text) or normalise(_MD_LINK.sub(r"\1", _MD_IMAGE.sub(r"\1", text))) or text
+    if "&" in text and ";" in text:
+        text = normalise(_ENTITY.sub(_entity_text, text)) or text  # "&nbsp;" and "&#8203;" are spacing
+    return text
+
+
+def _with_markup_read(segments: list[Segment]) -> list[Segment]:
     out = []
     for s in segments:
-        if "&" in s.text and ";" in s.text:
-            decoded = normalise(_ENTITY.sub(_entity_text, s.text))  # "&nbsp;" and "&#8203;" are spacing
-            if decoded != s.text:
-                s = Segment(decoded or s.text, s.start, s.end, s.n_lines)
-        out.append(s)
+        text = _readable(s.text)
+        out.append(s if text == s.text else Segment(text, s.start, s.end, s.n_lines))
     return out
 
 
@@ -208,7 +204,7 @@ def segment_text(text: str, link_lists: bool = True) -> list[Segment]:
     pointing to it are dropped, markdown links and images are reduced to their text, and HTML
     character references are decoded."""
     segments = _segment_lines(text)
-    return _without_entities(_without_markdown_links(_without_link_marks(segments))) if link_lists else segments
+    return _with_markup_read(_without_link_marks(segments)) if link_lists else segments
 
 
 def _segment_lines(text: str) -> list[Segment]:

@@ -98,7 +98,8 @@ def _read_body(settings) -> bytes:
         # One limit for the whole body: a chunk-by-chunk limit would arm a timer per 16 KB read.
         with _read_limit()(settings.body_timeout):
             if (declared or 0) > max_bytes:
-                _drain(declared if declared <= max_bytes + _DRAIN_BYTES else 0)
+                if declared <= max_bytes + _DRAIN_BYTES:
+                    _drain(declared)
                 raise ApiError(413, "too_large", f"body larger than {max_bytes} bytes")
             # With a declared length, no read after the last byte: it would only return b"".
             while (declared is None or size < declared) and (chunk := request.stream.read(_CHUNK)):
