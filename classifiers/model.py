@@ -99,6 +99,10 @@ class SegmentModel:
 
     def raw_score(self, doc: DocumentFeatures) -> np.ndarray:
         """Stage-two probability before calibration (the extracted-text stage two when the gate picks it)."""
+        return self.raw_score_gated(doc)[0]
+
+    def raw_score_gated(self, doc: DocumentFeatures) -> tuple[np.ndarray, bool]:
+        """`raw_score`, and whether the gate took the document for already-extracted text."""
         x1 = self.stage1_input(doc)
         p1 = self.stage1.predict_proba(x1)
         x2 = sequence_features(doc, x1, p1)
@@ -106,8 +110,8 @@ class SegmentModel:
         if self.is_extracted(doc, p1):
             # Blended with the general stage two: the specialist alone doubts an article's own short
             # lists (they look like leaked fact boxes); the general one keeps them.
-            return EXTRACTED_WEIGHT * self.extracted_stage.predict_proba(x2) + (1.0 - EXTRACTED_WEIGHT) * general
-        return general
+            return EXTRACTED_WEIGHT * self.extracted_stage.predict_proba(x2) + (1.0 - EXTRACTED_WEIGHT) * general, True
+        return general, False
 
     def is_extracted(self, doc: DocumentFeatures, p1: np.ndarray) -> bool:
         """Does the gate take this document (first-pass scores `p1`) for already-extracted text?"""

@@ -95,7 +95,7 @@ def test_cross_validation_never_scores_training_only_documents(pages, monkeypatc
         return real_fit(training_rows, progress)
 
     monkeypatch.setattr(fit, "fit_two_stage", recording_fit)
-    scores, folds = fit.cross_validate(rows, k=2, progress=False, train_only=extra)
+    scores, folds, _ = fit.cross_validate(rows, k=2, progress=False, train_only=extra)
     assert len(scores) == len(rows)
     domain_of = {p.id: p.domain for p in pages}
     for fold, ids in enumerate(used):

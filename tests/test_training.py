@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from classifiers import clean, load_model
-from classifiers.training import data, fit, html_data, train
+from classifiers.training import data, evaluate, fit, html_data, train
 from fixture_docs import all_fixtures
 
 
@@ -98,6 +98,12 @@ def test_evaluate_writes_a_report(tmp_path):
     assert saved["text"]["contaminated"]["controls_returned_whole"] is not None
     assert saved["html"]["groups"]["html"]["docs"] == 16
     assert saved["html"]["html-contaminated"]["inserted_lines_dropped"]["all"] is not None
+    # the text models carry the extracted-text gate, and the report says which documents it took
+    gate = saved["text"]["extracted_text_gate"]
+    assert set(gate) == {"text-blocks", "text-naive", "contaminated", "contaminated without insertions"}
+    assert all(0.0 <= share <= 1.0 for share in gate.values())
+    assert gate["contaminated"] == gate["contaminated without insertions"]  # the tiny set has no insertions
+    assert "extracted_text_gate" not in saved["html"]
     held_out = [json.loads(line) for line in predictions.with_suffix(".html.jsonl").read_text().splitlines()]
     assert sum(r["dataset"] == "html" for r in held_out) == 16
     assert all(set(r) == {"id", "dataset", "article", "scores"} for r in held_out)
@@ -138,3 +144,17 @@ def test_synthetic_documents_are_opt_in_and_training_only(tmp_path):
     assert synthetic and len(more) == len(plain) + len(synthetic)
     assert all(r.doc.trainable and not r.doc.evaluated for r in synthetic)
     assert all(len(r.y) == len(r.texts) for r in synthetic)  # labels line up with the segments
+
+
+def test_gate_shares_count_the_documents_taken_per_dataset():
+    from types import SimpleNamespace
+
+    def row(dataset, blocks=()):
+        return SimpleNamespace(doc=SimpleNamespace(dataset=dataset, blocks=list(blocks)))
+
+    rows = [row("text-blocks"), row("text-blocks"), row("contaminated", [{"kind": "teaser"}]), row("contaminated"),
+            row("contaminated")]
+    shares = evaluate.gate_shares(rows, [True, False, True, True, False])
+    assert shares == {"text-blocks": 0.5, "contaminated": 2 / 3, "contaminated without insertions": 0.5}
+    line = evaluate.format_table({"threshold": 0.5, "groups": {}, "extracted_text_gate": shares})
+    assert "already-extracted text: contaminated 0.667, contaminated without insertions 0.500, text-blocks 0.500" in line

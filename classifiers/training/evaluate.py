@@ -57,6 +57,19 @@ def evaluate(rows: list[DocRows], scores: list[np.ndarray], rule: DecisionRule) 
     return report
 
 
+def gate_shares(rows: list[DocRows], extracted: list[bool]) -> dict[str, float]:
+    """Share of documents the extracted-text gate took, per dataset; the contaminated set's documents
+    without insertions (negative controls: a clean article) also on their own."""
+    taken: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for r, e in zip(rows, extracted):
+        keys = [r.doc.dataset] + ([f"{r.doc.dataset} without insertions"] if r.doc.dataset.endswith("contaminated")
+                                  and not r.doc.blocks else [])
+        for key in keys:
+            taken[key][0] += int(e)
+            taken[key][1] += 1
+    return {k: v[0] / v[1] for k, v in sorted(taken.items())}
+
+
 class _ContaminationTally:
     """Inserted-block removal and host-line keeping on the contaminated-article set."""
 
@@ -110,6 +123,10 @@ def format_table(report: dict) -> str:
     for name in ("contaminated", "html-contaminated"):
         if report.get(name):
             out += _contamination_lines(name, report[name])
+    gate = report.get("extracted_text_gate")
+    if gate:
+        out.append("documents the gate took for already-extracted text: "
+                   + ", ".join(f"{k} {v:.3f}" for k, v in gate.items()))
     sweep = report.get("threshold_sweep")
     if sweep:
         columns = list(next(iter(sweep.values())))

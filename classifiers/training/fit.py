@@ -145,21 +145,26 @@ def _fit_extracted(rows: list[DocRows], x2: np.ndarray, y: np.ndarray, w: np.nda
 
 
 def cross_validate(rows: list[DocRows], k: int = 5, progress: bool = True,
-                   train_only: list[DocRows] = ()) -> tuple[list[np.ndarray], dict[str, int]]:
-    """Out-of-fold raw scores for every document of `rows`, folds grouped by site domain.
+                   train_only: list[DocRows] = ()) -> tuple[list[np.ndarray], dict[str, int], list[bool] | None]:
+    """Out-of-fold raw scores for every document of `rows`, folds grouped by site domain, and
+    whether each document's held-out model took it for already-extracted text (None when the
+    models have no extracted-text gate: HTML input, or no contaminated documents to learn it from).
 
     Contaminated documents (shared or `train_only` synthetic ones) whose host is
     in the evaluation fold, or whose inserted blocks come from pages of the
     evaluation fold's domains, are left out of that fold's training data.
     """
     folds = assign_folds([r.doc.domain for r in rows], k)
-    scores: list[np.ndarray | None] = [None] * len(rows)
+    scores: list[np.ndarray] = [np.zeros(0)] * len(rows)
+    extracted = [False] * len(rows)
+    gated = False
     for fold in range(k):
         model = fit_two_stage(fold_training_rows(rows, train_only, folds, fold), progress=progress)
+        gated |= model.gate is not None
         for i, r in enumerate(rows):
-            if folds[r.doc.domain] == fold:
-                scores[i] = model.raw_score(r.features) if len(r.y) else np.zeros(0)
-    return [s for s in scores if s is not None], folds
+            if folds[r.doc.domain] == fold and len(r.y):
+                scores[i], extracted[i] = model.raw_score_gated(r.features)
+    return scores, folds, extracted if gated else None
 
 
 def fold_training_rows(rows: list[DocRows], train_only, folds: dict[str, int], fold: int) -> list[DocRows]:

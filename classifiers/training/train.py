@@ -16,7 +16,7 @@ from ..decision import DecisionRule
 from ..model import DEFAULT_MODELS, Calibration
 from . import card
 from .data import PAGES_FILE, TEXT_FILES, default_data_dir, load_docs, load_titles
-from .evaluate import evaluate, format_table
+from .evaluate import evaluate, format_table, gate_shares
 from .fit import cross_validate, fit_calibration, fit_two_stage
 from .html_data import HTML_FILE, contamination_tasks, load_html_docs, prepare_contaminated, prepare_html
 from .rows import DocRows, prepare, prepare_all
@@ -101,12 +101,14 @@ def run_cv(rows: list[DocRows], folds: int, rule: DecisionRule, progress: bool) 
     """Out-of-fold scores of the evaluated documents; training-only ones join the training folds."""
     extra = [r for r in rows if not r.doc.evaluated]
     rows = [r for r in rows if r.doc.evaluated]
-    raw, _ = cross_validate(rows, k=folds, progress=progress, train_only=extra)
+    raw, _, extracted = cross_validate(rows, k=folds, progress=progress, train_only=extra)
     y = np.concatenate([r.y for r in rows])
     flat = np.concatenate(raw)
     calibration = fit_calibration(flat, y)
     calibrated = [calibration(s) for s in raw]
     report = evaluate(rows, calibrated, rule)
+    if extracted is not None:
+        report["extracted_text_gate"] = gate_shares(rows, extracted)
     report["folds"] = folds
     report["threshold_sweep"] = threshold_sweep(rows, calibrated, {rule: report})
     cal = {"brier_raw": float(np.mean((flat - y) ** 2)),
