@@ -51,13 +51,14 @@ def gate_features(doc: DocumentFeatures, p1: np.ndarray) -> np.ndarray:
     total = max(float(words.sum()), 1.0)
     doubt = p1 < 0.3
     head, tail = doubt[:_EDGE], doubt[-_EDGE:]
+    q10, q25 = np.quantile(p1, (0.1, 0.25))
     return np.array([[
         float(words[p1 >= 0.5].sum()) / total,
         float(np.mean(p1 < 0.1)),
         float(np.mean(doubt)),
         float((words * p1).sum()) / total,
-        float(np.quantile(p1, 0.1)),
-        float(np.quantile(p1, 0.25)),
+        float(q10),
+        float(q25),
         float(np.log1p(len(p1))),
         float(np.log1p(total)),
         float(doc.matrix[0, _PROSE]),

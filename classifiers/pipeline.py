@@ -114,10 +114,12 @@ def clean(text: str | None = None, *, html: str | bytes | None = None, threshold
     _check(deadline, "scoring")
     decision = _decision(model, threshold).decide(scores, [s.text for s in segments])
     keep, threshold = decision.keep, decision.cut
-    kinds = _with_repeats(assign_kinds(doc.matrix, keep[:len(doc.n_words)]) + [Kind.NAVIGATION] * link_list,
-                          decision.repeated)
-    for i in np.flatnonzero(images):
-        kinds[i] = Kind.OTHER
+    kinds: list[Kind] = []
+    if include_segments or format == "markdown":  # an article alone as text needs no kinds
+        kinds = _with_repeats(assign_kinds(doc.matrix, keep[:len(doc.n_words)]) + [Kind.NAVIGATION] * link_list,
+                              decision.repeated)
+        for i in np.flatnonzero(images):
+            kinds[i] = Kind.OTHER
     if format == "markdown":
         blocks = [Block(s.text, heading_level=2 if k is Kind.HEADING else 0) for s, k in zip(segments, kinds)]
         article, _ = render(blocks, list(keep), "markdown")
