@@ -156,8 +156,6 @@ def _markdown_text(line: str) -> str:
     return text if text.strip(_BULLET_CHARS) else ""
 
 
-
-
 def _entity_text(match: re.Match) -> str:
     ref = match.group()
     # Exact names only: "&copyright;" is no "©right;" (html.unescape would read the legacy "&copy").

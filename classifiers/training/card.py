@@ -1,6 +1,7 @@
 """The model card: a readable summary of what the model was trained on and how well it does."""
 from __future__ import annotations
 
+from ..extracted import MIN_SEGMENTS
 from .evaluate import format_table
 
 ATTRIBUTION = (
@@ -116,7 +117,7 @@ def _extracted(meta: dict) -> str:
         return ""
     return ("- Already-extracted text: a second sequence-step ensemble of the same inputs, trained on the\n"
             "  contaminated-article documents alone (an article with blocks of other pages inserted). When a\n"
-            "  gate takes a document of 10 segments or more for extracted text, its score is the mean of the two\n"
+            f"  gate takes a document of {MIN_SEGMENTS} segments or more for extracted text, its score is the mean of the two\n"
             f"  steps'. The gate is a small tree ensemble over {len(meta['gate_feature_names'])} statistics of the first pass's\n"
             "  scores (share of sure words, doubtful segments at the head and tail, ...), trained to tell those\n"
             "  documents from whole pages.\n")
