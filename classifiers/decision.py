@@ -35,6 +35,7 @@ that cut, and nothing else.
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -112,7 +113,9 @@ def cut_at_tail_teaser(texts: Sequence[str], scores: np.ndarray, keep: np.ndarra
     """`keep` with the first tail teaser heading and everything after it dropped (see the module doc)."""
     if not keep.any():
         return keep
-    words = np.fromiter((len(t.split()) for t in texts), dtype=np.int64, count=len(texts))
+    # Whitespace words: segments' texts are whitespace-normalised (single spaces, no ends), so the
+    # spaces count them without splitting every text.
+    words = np.fromiter(map(str.count, texts, itertools.repeat(" ")), dtype=np.int64, count=len(texts)) + 1
     kept_words = np.where(keep, words, 0)
     total = int(kept_words.sum())
     words_after = total - np.cumsum(kept_words)  # kept words after each segment

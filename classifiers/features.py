@@ -43,7 +43,9 @@ _TOPIC = (
 _NEIGHBOURED = ("log_words", "stop_ratio", "ends_sentence", "ui_ratio", "starts_bullet", "centroid_sim",
                 "fact_per_word", "teaser_prefix", "cap_word_ratio", "key_value")
 _NEIGHBOURS = tuple(f"{name}@{k:+d}" for k in _NEIGHBOUR_OFFSETS for name in _NEIGHBOURED)
-FEATURE_NAMES: tuple[str, ...] = _OWN + _DOC + _TOPIC + _NEIGHBOURS
+_BASE = _OWN + _DOC + _TOPIC
+FEATURE_NAMES: tuple[str, ...] = _BASE + _NEIGHBOURS
+_NEIGHBOURED_COLUMNS = [_BASE.index(name) for name in _NEIGHBOURED]
 
 
 
@@ -235,12 +237,20 @@ def featurize(texts: list[str], lang: str) -> DocumentFeatures:
     stats = textstats.compute(texts, lang)
     own = _own_features(texts, stats, lang)
     columns = {**own, **_document_features(own, stats, lang), **_topic_features(own, stats)}
-    for k in _NEIGHBOUR_OFFSETS:
-        for name in _NEIGHBOURED:
-            columns[f"{name}@{k:+d}"] = shift(columns[name].astype(np.float64), k, fill=-1.0)
-    matrix = np.empty((len(texts), len(FEATURE_NAMES)), dtype=np.float32)
-    for j, name in enumerate(FEATURE_NAMES):
+    n = len(texts)
+    matrix = np.empty((n, len(FEATURE_NAMES)), dtype=np.float32)
+    for j, name in enumerate(_BASE):
         matrix[:, j] = columns[name]
-    np.nan_to_num(matrix, copy=False, nan=0.0, posinf=0.0, neginf=0.0)  # the trees are trained without NaN
+    base = matrix[:, : len(_BASE)]
+    np.nan_to_num(base, copy=False, nan=0.0, posinf=0.0, neginf=0.0)  # the trees are trained without NaN
+    # Neighbour columns: the whole block of neighboured columns shifted at once, -1 outside the document.
+    source = matrix[:, _NEIGHBOURED_COLUMNS]
+    for i, k in enumerate(_NEIGHBOUR_OFFSETS):
+        block = matrix[:, len(_BASE) + i * len(_NEIGHBOURED): len(_BASE) + (i + 1) * len(_NEIGHBOURED)]
+        block[:] = -1.0
+        if 0 < k < n:
+            block[:-k] = source[k:]
+        elif 0 < -k < n:
+            block[-k:] = source[:k]
     return DocumentFeatures(matrix=matrix, terms=stats.terms, n_words=stats.n_words, lang=lang,
                             vocab=stats.vocab, tok_ids=stats.tok_ids, tok_seg=stats.tok_seg)

@@ -9,6 +9,7 @@ and a few `bincount`s, no per-segment Python.
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +31,8 @@ class Lexicon:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", {w: i for i, w in enumerate(self.words)})
+        # One NaN after the weights: unknown words (position -1) index it; also right for an empty lexicon.
+        object.__setattr__(self, "_weights_or_nan", np.append(self.weights.astype(np.float64), np.nan))
 
     def features(self, doc: TokenTable) -> np.ndarray:
         """Per-segment weight statistics of the tokens of `doc` (DocumentFeatures or any TokenTable)."""
@@ -37,9 +40,9 @@ class Lexicon:
         out = np.zeros((n, len(LEXICAL_FEATURE_NAMES)), dtype=np.float32)
         if n == 0 or len(doc.tok_ids) == 0:
             return out
-        position = np.array([self._index.get(t, -1) for t in doc.vocab], dtype=np.int64)
-        # Append a NaN so unknown words (-1) index it: also right for an empty lexicon.
-        vocab_weight = np.append(self.weights.astype(np.float64), np.nan)[position]
+        position = np.fromiter(map(self._index.get, doc.vocab, itertools.repeat(-1)), dtype=np.int64,
+                               count=len(doc.vocab))
+        vocab_weight = self._weights_or_nan[position]
         tok_w = vocab_weight[doc.tok_ids]
         known = ~np.isnan(tok_w)
         w = np.where(known, tok_w, 0.0)

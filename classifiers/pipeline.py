@@ -125,7 +125,7 @@ def clean(text: str | None = None, *, html: str | bytes | None = None, threshold
         article, _ = render(blocks, list(keep), "markdown")
     else:
         article = "\n\n".join(s.text for s, k in zip(segments, keep) if k)
-    spans = [(s.start, s.end) for s in segments]
+    spans = [(s.start, s.end) for s in segments] if include_segments else []
     return Result(
         article=article, lang=doc.lang,
         segments=tuple(_results(segments, spans, scores, keep, kinds)) if include_segments else (),

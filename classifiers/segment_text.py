@@ -31,6 +31,7 @@ _SPACES = "\t\x1f\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2
 _NORMALISE = str.maketrans({**{c: None for c in _INVISIBLE + _CONTROL}, **{c: " " for c in _SPACES}})
 _VISIBLE = re.compile(f"[^\\s{re.escape(_INVISIBLE + _CONTROL)}]")
 _BULLET_START = re.compile(r"^(?:[-*•·▪►–—]|\d{1,3}[.)])\s")
+_PLAIN_LINE = re.compile(r"[^\n ](?:[^\n]*[^\n ])?")  # a line of printable text without its end spaces
 
 # Text-browser dumps (lynx, links, elinks) mark every link "[12]" in the text and list the targets
 # at the end under "References" as "12. https://…": hundreds of lines a page does not show.
@@ -79,6 +80,18 @@ def _split_lines(text: str) -> tuple[list[str], list[int]]:
 
 def _raw_lines(text: str) -> list[tuple[int, int, str]]:
     """(start, end, normalised text) of every visible line, offsets trimmed to visible chars."""
+    if "  " not in text and text.replace("\n", "").isprintable():
+        return _plain_lines(text)
+    return _lines_one_by_one(text)
+
+
+def _plain_lines(text: str) -> list[tuple[int, int, str]]:
+    """`_raw_lines` of a plain text (printable, no double space, "\n" the only break): the common
+    case, in one C-level scan; nothing to normalise but the spaces at each line's ends."""
+    return [(m.start(), m.end(), m.group()) for m in _PLAIN_LINE.finditer(text)]
+
+
+def _lines_one_by_one(text: str) -> list[tuple[int, int, str]]:
     lines = []
     for raw, start in zip(*_split_lines(text)):
         if raw.isprintable() and "  " not in raw:  # fast path: nothing to normalise but the ends
@@ -202,7 +215,12 @@ def segment_text(text: str, link_lists: bool = True) -> list[Segment]:
     pointing to it are dropped, markdown links and images are reduced to their text, and HTML
     character references are decoded."""
     segments = _segment_lines(text)
-    return _with_markup_read(_without_link_marks(segments)) if link_lists else segments
+    if not link_lists:
+        return segments
+    segments = _without_link_marks(segments)
+    # Markup to read needs a "](" or a "&…;": without "]" and "&;" in the input no segment has any
+    # (normalising only drops characters or turns them into spaces), and the per-segment look is saved.
+    return _with_markup_read(segments) if "]" in text or ("&" in text and ";" in text) else segments
 
 
 def _segment_lines(text: str) -> list[Segment]:

@@ -109,21 +109,25 @@ def neighbour_similarity(terms: TermMatrix, window: int) -> tuple[np.ndarray, np
     n = terms.n_rows
     present = terms.row_sums(terms.vals * terms.vals)
     lag = {k: _lag_dots(terms, k) for k in range(1, window + 1)}
-    idx = np.arange(n)
 
-    def at(values: np.ndarray, i: np.ndarray) -> np.ndarray:
-        ok = (i >= 0) & (i < n)
-        return np.where(ok, values[np.clip(i, 0, max(n - 1, 0))], 0.0) if n else np.zeros(0)
+    def at(values: np.ndarray, offset: int) -> np.ndarray:
+        """out[i] = values[i + offset], 0 outside the document."""
+        out = np.zeros(n)
+        if 0 <= offset < n:
+            out[: n - offset] = values[offset:]
+        elif 0 < -offset < n:
+            out[-offset:] = values[: n + offset]
+        return out
 
-    dot_before = sum(at(lag[k], idx - k) for k in lag)
+    dot_before = sum(at(lag[k], -k) for k in lag)
     dot_after = sum(lag[k] for k in lag)
-    sq_before = sum(at(present, idx - k) for k in lag)
-    sq_after = sum(at(present, idx + k) for k in lag)
+    sq_before = sum(at(present, -k) for k in lag)
+    sq_after = sum(at(present, k) for k in lag)
     for k in lag:
         for m in lag:
             if k < m:  # pairs inside the window: x_{i-m}·x_{i-k} and x_{i+k}·x_{i+m}
-                sq_before = sq_before + 2 * at(lag[m - k], idx - m)
-                sq_after = sq_after + 2 * at(lag[m - k], idx + k)
+                sq_before = sq_before + 2 * at(lag[m - k], -m)
+                sq_after = sq_after + 2 * at(lag[m - k], k)
     return _cosine(dot_before, present, sq_before), _cosine(dot_after, present, sq_after)
 
 

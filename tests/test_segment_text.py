@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from classifiers import segment_text as segment_text_module
 from classifiers.segment_text import normalise, segment_text
 
 # Characters the module promises to drop from Segment.text without shifting offsets.
@@ -155,6 +156,19 @@ _chunks = st.lists(st.one_of(_piece, _piece, _piece, _word, _long_run), max_size
 def test_every_visible_character_is_in_exactly_one_segment(chunks):
     text = "".join(chunks)
     assert_segment_invariants(text, segment_text(text))
+
+
+# Plain texts: printable, single spaces, "\n" the only break (spaces and breaks at any place).
+_plain_text = st.lists(st.sampled_from(["a", "Zé", "ß.", " ", "\n", "\n\n", "•", "-", "word", "中"]),
+                       max_size=80).map(lambda parts: re.sub(" +", " ", "".join(parts)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(_plain_text)
+def test_plain_texts_are_split_in_one_scan_exactly_as_line_by_line(text):
+    # The whole-text scan is only a faster route for plain texts; it must agree with the per-line one.
+    assert "  " not in text and text.replace("\n", "").isprintable()
+    assert segment_text_module._plain_lines(text) == segment_text_module._lines_one_by_one(text)
 
 
 @st.composite
