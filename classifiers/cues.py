@@ -109,8 +109,6 @@ COPYRIGHT_WORDS = frozenset({"copyright"})  # plus the © sign
 
 # "Engine: 2.0-litre", "Price: $34,990", "Kick-off: 15:00" — the shape of spec sheets and fact boxes.
 KEY_VALUE = re.compile(r"[^\W\d_][^:.!?]{0,38}:\s*\S")
-# The same shape as a list item ("• Battery: 4,500mAh", "* Price: from £699"): fact boxes rendered as lists.
-LISTED_KEY_VALUE = re.compile(r"(?:(?:[-*+•·▪►▶–—>»✓✔]|\d{1,3}[.)])\s+)?" + KEY_VALUE.pattern)
 
 # What follows a number in fact boxes: units, scores, minute marks, times. Matched right after
 # each numeric token, so the cost is per number, not per character.

@@ -30,16 +30,6 @@ the HTML pages (forums and products +0.015), 0.003 on text-blocks and 0.0025 on
 text-naive, for 0.1 point of the contaminated set's host lines (whose articles
 do repeat some passages).
 
-A text model may also decide *fact boxes* whole: a spec sheet or a stats panel
-leaked between paragraphs is a run of short "key: value" lines ("Battery:
-4,500mAh", "• Price: from £699"), and the line of it next to the story's prose
-can score above the cut while the rest of the box does not. A run of at least 3
-such lines (9 words or fewer each, bulleted or not) where fewer than half are
-kept is dropped whole. The shared data rarely splits such a run, so on the
-out-of-fold scores of both models it moves word F1 by 0.0002 or less on every
-page type; it is for the boxes scrapers leave between paragraphs. The HTML
-model does not use it.
-
 A threshold the caller asks for is used as it is: an explicit cut means exactly
 that cut, and nothing else.
 """
@@ -51,13 +41,12 @@ from typing import Sequence
 
 import numpy as np
 
-from .cues import LISTED_KEY_VALUE, TEASER_HEADING
+from .cues import TEASER_HEADING
 
 TAIL_SHARE = 0.2  # a teaser heading counts when less than this share of the kept words follows it
 HEADING_MAX_WORDS = 9
 STRONG_SCORE, STRONG_WORDS = 0.9, 25  # a paragraph after the heading this sure and long: the article goes on
 REPEAT_RUN_WORDS = 50  # a run of repeated segments this long (in words) is dropped; shorter repeats stay
-BOX_MIN_LINES, BOX_MAX_WORDS = 3, 9  # a fact box: this many consecutive "key: value" lines of at most these words
 
 
 @dataclass(frozen=True)
@@ -67,7 +56,6 @@ class DecisionRule:
     floor: float = 0.0  # the relative cut never goes below this
     tail_teasers: bool = False  # also cut at a teaser heading at the end of the kept text (needs the texts)
     repeats: bool = False  # also drop long runs of kept segments that repeat earlier kept ones (needs the texts)
-    fact_boxes: bool = False  # also drop a run of "key: value" lines whole when most of it is dropped (needs the texts)
 
     def cut(self, scores: np.ndarray) -> float:
         """The threshold this document's segments are kept at."""
@@ -86,8 +74,6 @@ class DecisionRule:
         keep = scores >= cut
         if self.tail_teasers and texts is not None:
             keep = cut_at_tail_teaser(texts, scores, keep)
-        if self.fact_boxes and texts is not None:
-            keep = drop_split_fact_boxes(texts, keep)
         repeated = repeated_runs(texts, keep) if self.repeats and texts is not None else np.zeros(len(keep), bool)
         return Decision(keep & ~repeated, cut, repeated)
 
@@ -120,22 +106,6 @@ def repeated_runs(texts: Sequence[str], keep: np.ndarray, min_words: int = REPEA
             close_run()
             seen.add(text)
     close_run()
-    return out
-
-
-def drop_split_fact_boxes(texts: Sequence[str], keep: np.ndarray) -> np.ndarray:
-    """`keep` with every fact box (see the module doc) that is kept in part, but less than half, dropped whole."""
-    if not keep.any():
-        return keep
-    short = np.fromiter(map(str.count, texts, itertools.repeat(" ")), dtype=np.int64, count=len(texts)) < BOX_MAX_WORDS
-    boxed = short & np.fromiter(map(bool, map(LISTED_KEY_VALUE.match, texts)), dtype=bool, count=len(texts))
-    edges = np.diff(np.concatenate(([0], boxed.astype(np.int8), [0])))
-    out = keep
-    for start, end in zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()):
-        kept = int(keep[start:end].sum())
-        if end - start >= BOX_MIN_LINES and 0 < kept and 2 * kept < end - start:
-            out = out.copy() if out is keep else out
-            out[start:end] = False
     return out
 
 

@@ -91,41 +91,6 @@ def test_the_tail_cut_needs_the_texts_and_never_acts_on_an_explicit_threshold():
     assert DecisionRule(0.5).keep(scores, STORY + TAIL)[0].all()
 
 
-# A spec sheet leaked between two paragraphs: its last line, next to the prose, scores above the cut.
-SPECS = ["PHONE SPECS", "Screen: 6.1-inch OLED", "Battery: 4,500mAh", "Storage: 128GB / 256GB", "Price: from £699"]
-FACT_BOXES = DecisionRule(0.5, relative=0.5, floor=0.15, fact_boxes=True)
-
-
-def test_a_fact_box_kept_in_small_part_is_dropped_whole():
-    texts = STORY[:2] + SPECS + STORY[2:]
-    scores = np.array([0.97, 0.95, 0.3, 0.28, 0.27, 0.3, 0.58, 0.9])
-    assert SHIPPED_LIKE.keep(scores, texts)[0][6]  # the plain cut keeps the price line
-    assert FACT_BOXES.keep(scores, texts)[0].tolist() == [True, True] + [False] * 5 + [True]
-
-
-def test_a_fact_box_kept_at_least_half_and_short_runs_are_left_to_the_scores():
-    half = np.array([0.97, 0.95, 0.3, 0.28, 0.27, 0.6, 0.58, 0.9])  # 2 of its 4 "key: value" lines kept
-    texts = STORY[:2] + SPECS + STORY[2:]
-    assert FACT_BOXES.keep(half, texts)[0].tolist() == SHIPPED_LIKE.keep(half, texts)[0].tolist()
-    pair = STORY[:2] + ["Kick-off: 15:00", "Venue: Mill Park"] + STORY[2:]  # two lines make no box
-    scores = np.array([0.97, 0.95, 0.3, 0.6, 0.9])
-    assert FACT_BOXES.keep(scores, pair)[0].tolist() == [True, True, False, True, True]
-
-
-def test_lines_of_prose_with_a_colon_make_no_fact_box():
-    # Long lines are prose that happens to hold a colon; only short "key: value" lines form a box.
-    prose = [f"Note {i}: the council said the figures would be published in full once the audit was done."
-             for i in range(4)]
-    scores = np.array([0.3, 0.3, 0.3, 0.7])
-    assert FACT_BOXES.keep(scores, prose)[0].tolist() == [False, False, False, True]
-
-
-def test_the_fact_box_rule_needs_the_texts_and_never_acts_on_an_explicit_threshold():
-    scores = np.array([0.97, 0.95, 0.3, 0.28, 0.27, 0.3, 0.58, 0.9])
-    assert FACT_BOXES.keep(scores)[0][6]
-    assert DecisionRule(0.5).keep(scores, STORY[:2] + SPECS + STORY[2:])[0][6]
-
-
 # A page that carries its story twice (a hidden mobile copy, a quoted post): the second copy goes.
 PARAGRAPHS = [
     "The harbour authority said on Monday that the strike would continue until the new contract is signed.",

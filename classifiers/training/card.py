@@ -105,8 +105,6 @@ def _relative(meta: dict) -> str:
               if meta.get("tail_teaser_cut") else "")
     teaser += ("; runs of at least 50 words of kept segments that repeat earlier kept text word for word are dropped"
                if meta.get("repeat_runs") else "")
-    teaser += ("; a run of at least 3 short \"key: value\" lines (a fact box) kept in part, less than half, is "
-               "dropped whole" if meta.get("fact_boxes") else "")
     reach = meta["threshold"] / relative  # best scores below this lower the cut
     lowered = ("on every document" if reach >= 1.0 else
                f"on a document whose best segment scores less than {reach:g}")

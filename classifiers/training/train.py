@@ -46,16 +46,11 @@ TAIL_TEASER_CUT = {"text": True, "html": False}
 # text-blocks 0.8487 → 0.8516, text-naive 0.8446 → 0.8471; the contaminated set's host lines kept
 # 96.36% → 96.26% (some host articles repeat a passage).
 REPEAT_RUNS = {"text": True, "html": True}
-# Fact boxes kept in part, less than half, are dropped whole (`decision.drop_split_fact_boxes`): text only.
-# On the out-of-fold scores it moves nothing by more than 0.0001 in either mode (the shared data rarely
-# splits such a run); in text it drops the spec sheets a scraper leaves between paragraphs, whose line
-# next to the story's prose scores above the cut. The HTML model decides as before, unchanged.
-FACT_BOXES = {"text": True, "html": False}
 
 
 def shipped_rule(mode: str) -> DecisionRule:
     return DecisionRule(DEFAULT_THRESHOLDS[mode], RELATIVE_THRESHOLD, THRESHOLD_FLOOR, TAIL_TEASER_CUT[mode],
-                        REPEAT_RUNS[mode], FACT_BOXES[mode])
+                        REPEAT_RUNS[mode])
 
 
 @dataclass(frozen=True)
@@ -204,7 +199,7 @@ def _train_mode(data_dir: Path | None, out_dir: Path, folds: int, workers: int, 
     final = fit_two_stage([r for r in rows if r.doc.trainable], progress=progress)
     metadata = _metadata(data_dir, rows, cv, time.time() - started, max_docs, mode, synthetic)
     metadata.update(relative_threshold=rule.relative, threshold_floor=rule.floor, tail_teaser_cut=rule.tail_teasers,
-                    repeat_runs=rule.repeats, fact_boxes=rule.fact_boxes)
+                    repeat_runs=rule.repeats)
     model = dataclasses.replace(final, calibration=cv.calibration, threshold=rule.threshold, metadata=metadata)
     json_path, npz_path = model.save(out_dir, name)
     saved = json.loads(json_path.read_text(encoding="utf-8"))  # the card describes exactly what was written
