@@ -68,7 +68,10 @@ def main(argv: list[str] | None = None) -> None:
                 for i in order:
                     workers[i].stdin.write(f"{k} {args.chunks}\n")
                     workers[i].stdin.flush()
-                    t, n = workers[i].stdout.readline().split()
+                    answer = workers[i].stdout.readline().split()
+                    if len(answer) != 2:  # the worker died: its traceback is on stderr above
+                        raise SystemExit(f"the worker for {(args.old, args.new)[i]} stopped")
+                    t, n = answer
                     took[i] = float(t)
                     seconds[i] += float(t)
                     docs[i] += int(n)

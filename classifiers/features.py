@@ -252,5 +252,7 @@ def featurize(texts: list[str], lang: str) -> DocumentFeatures:
             block[:-k] = source[k:]
         elif 0 < -k < n:
             block[-k:] = source[:k]
+        elif k == 0:
+            block[:] = source
     return DocumentFeatures(matrix=matrix, terms=stats.terms, n_words=stats.n_words, lang=lang,
                             vocab=stats.vocab, tok_ids=stats.tok_ids, tok_seg=stats.tok_seg)
