@@ -13,6 +13,8 @@ segment per line; the pipeline maps them to the article it returns.
 """
 from __future__ import annotations
 
+import itertools
+
 import json
 import re
 from dataclasses import dataclass, field
@@ -106,14 +108,24 @@ class HtmlPage:
 
 
 class _Frame:
-    """One open element during the walk."""
+    """One open element during the walk, with what its segments inherit from its ancestors worked
+    out once when it opens (not once per segment, by walking the whole stack)."""
 
-    __slots__ = ("tag", "context", "own", "tokens", "path", "counts", "eid", "block")
+    __slots__ = ("tag", "context", "own", "tokens", "path", "counts", "eid", "block",
+                 "chain", "block_frame", "token_levels")
 
-    def __init__(self, tag, context, own, tokens, path, eid, block):
+    def __init__(self, tag, context, own, tokens, path, eid, block, parent: "_Frame | None" = None):
         self.tag, self.context, self.own, self.tokens = tag, context, own, tokens
         self.path, self.eid, self.block = path, eid, block
         self.counts: dict[str, int] = {}
+        # The ids of the block elements from the root down to here (the nearest _MAX_CHAIN), the
+        # nearest block element (this one if it is a block), and the class/id tokens of the nearest
+        # _ATTR_LEVELS elements that have any, innermost first.
+        inherited_chain = parent.chain if parent is not None else ()
+        self.chain = (inherited_chain + (eid,))[-_MAX_CHAIN:] if block else inherited_chain
+        self.block_frame = self if block or parent is None else parent.block_frame
+        inherited_tokens = parent.token_levels if parent is not None else ()
+        self.token_levels = ((tokens,) + inherited_tokens)[:_ATTR_LEVELS] if tokens else inherited_tokens
 
 
 def _names_of(el) -> str:
@@ -195,8 +207,9 @@ class _Walker:
         self.cell_from = 0
 
     def _record(self, text: str, markdown: str, frames: list[_Frame]) -> None:
-        chain = tuple(f.eid for f in frames if f.block)[-_MAX_CHAIN:]
-        block = next(f for f in reversed(frames) if f.block)
+        innermost = frames[-1]
+        chain = innermost.chain
+        block = innermost.block_frame
         t = self.table
         self.lines.append(text)
         t.tag.append(TAG_IDS.get(block.tag, 0))
@@ -209,15 +222,7 @@ class _Walker:
         t.block_id.append(block.eid)
         t.parent_id.append(chain[-2] if len(chain) > 1 else 0)
         t.chains.append(chain)
-        tokens: list[str] = []
-        levels = 0
-        for f in reversed(frames):
-            if f.tokens:
-                tokens.extend(f.tokens)
-                levels += 1
-                if levels == _ATTR_LEVELS:
-                    break
-        t.attr_tokens.append(tuple(dict.fromkeys(tokens)))
+        t.attr_tokens.append(tuple(dict.fromkeys(itertools.chain.from_iterable(innermost.token_levels))))
         t.paths.append(" > ".join(_path_step(*f.path) for f in frames[-4:] if f.path))
         # Repeated templates (product grids, listings, menus, comment threads) share a signature.
         t.signatures.append(" ".join(f"{f.path[0]}.{f.path[1]}" for f in frames[-3:] if f.path))
@@ -281,7 +286,7 @@ class _Walker:
                     elif tag == "noscript":
                         self.noscript_chars += sum(len(t.strip()) for t in _NOSCRIPT_TEXT(el))
                     walker.skip_subtree()
-                    frames.append(_Frame(tag, 0, 0, (), None, -1, False))
+                    frames.append(_Frame(tag, 0, 0, (), None, -1, False, frames[-1]))
                     continue
                 parent = frames[-1]
                 nth = parent.counts[tag] = parent.counts.get(tag, 0) + 1
@@ -292,7 +297,8 @@ class _Walker:
                     self.flush(frames)
                 elif tag in _CELL:
                     self._start_cell()
-                frame = _Frame(tag, parent.context | own, own, tokens, (tag, el.get("class"), nth), eid, is_block)
+                frame = _Frame(tag, parent.context | own, own, tokens, (tag, el.get("class"), nth), eid, is_block,
+                               parent)
                 frames.append(frame)
                 if tag == "a":
                     self.link_depth += 1
