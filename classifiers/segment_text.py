@@ -9,7 +9,7 @@ which ends with a list of link targets, the "[12]" link marks are also dropped f
 images (`[text](url)`, `![alt](src)`, as HTML-to-markdown converters write them) are
 read as their text in `Segment.text`; the span still covers the markup. So are HTML character
 references that a converter left in the text (`&amp;`, `&#39;`, `&nbsp;`), and what text browsers
-draw for form controls and edits (`(BUTTON)`, `[ ]`, `[DEL:…:DEL]`).
+draw for buttons and edits (`(BUTTON)`, `[DEL:…:DEL]`).
 """
 from __future__ import annotations
 
@@ -57,11 +57,12 @@ _BULLET_CHARS = "*-+•·▪► "
 # A character reference as HTML writes it, terminated by ";" (a bare "&copy" or "AT&T" is text).
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
-# What text browsers draw in place of elements: lynx "(BUTTON)", lynx and w3m "[ ]"/"[X]" check
-# boxes, "[DEL:old price:DEL]" and "[INS:…:INS]" around struck and inserted text. The marks are no
-# words of the page; the struck or inserted text is. (The inner text holds no bracket, so a line of
-# a million "[DEL:" is still one pass.)
-_BROWSER_MARK = re.compile(r"\[(?:DEL|INS):([^\[\]]*?):(?:DEL|INS)\]|\(BUTTON\)|\[[ X]\]")
+# What text browsers draw in place of elements: lynx's "(BUTTON)", and lynx's and w3m's "[DEL:old
+# price:DEL]" and "[INS:…:INS]" around struck and inserted text. The marks are no words of the page;
+# the struck or inserted text is. (The inner text holds no bracket, so a line of a million "[DEL:" is
+# still one pass.) Their check boxes, "[ ]" and "[X]", stay: the same characters are code ("arr[ ]"),
+# mathematics ("E[X]") and markdown task lists, and reading them gained nothing measurable.
+_BROWSER_MARK = re.compile(r"\[(?:DEL|INS):([^\[\]]*?):(?:DEL|INS)\]|\(BUTTON\)")
 
 # A text counts as hard-wrapped when its lines stop at a fixed width: most long
 # lines end within this many characters of the widest line.
@@ -187,13 +188,13 @@ def _readable(text: str) -> str:
     alt texts are no article words (a line that is only images keeps their alt text, or failing that
     its markup: a segment has text, and such a line is never kept, see `image_lines`). Character
     references are decoded, as a browser shows them: some converters and scrapers leave "&amp;" or
-    "&#8217;" in their text, and "amp" or "8217" are no article words. Text browsers' drawings of form
-    controls and edits ("(BUTTON)", "[ ]", "[DEL:…:DEL]") are read as what the page shows in their place."""
+    "&#8217;" in their text, and "amp" or "8217" are no article words. Text browsers' drawings of buttons
+    and edits ("(BUTTON)", "[DEL:…:DEL]") are read as what the page shows in their place."""
     if "](" in text:
         text = _markdown_text(text) or normalise(_MD_LINK.sub(r"\1", _MD_IMAGE.sub(r"\1", text))) or text
     if "&" in text and ";" in text:
         text = normalise(_ENTITY.sub(_entity_text, text)) or text  # "&nbsp;" and "&#8203;" are spacing
-    if "(BUTTON)" in text or "[" in text:
+    if "(BUTTON)" in text or "[DEL:" in text or "[INS:" in text:
         text = normalise(_BROWSER_MARK.sub(_browser_mark_text, text)) or text
     return text
 

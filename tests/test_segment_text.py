@@ -454,19 +454,19 @@ def test_html_character_references_are_decoded_exactly_and_spans_cover_them():
     assert_spans_cover_each_visible_character_once(ESCAPED, segments)
 
 
-BROWSER_DUMP = ("   Coast Courier (BUTTON) Menu\n\n   [ ] Remember me [X] Keep me signed in\n\n"
-                "   [DEL:$4,399.00:DEL] $3,899.00\n\n   (BUTTON)\n\n   Prices [INS:now lower:INS] than ever")
+BROWSER_DUMP = ("   Coast Courier (BUTTON) Menu\n\n   [DEL:$4,399.00:DEL] $3,899.00\n\n   (BUTTON)\n\n"
+                "   Prices [INS:now lower:INS] than ever\n\n   - [ ] E[X] for arr[ ] [X] and [DEL: unclosed")
 
 
 def test_text_browser_marks_are_read_as_what_the_page_shows_and_spans_cover_them():
-    # lynx and w3m draw form controls and edits; the marks are no words of the page, the edited text is.
+    # lynx and w3m draw buttons and edits; the marks are no words of the page, the edited text is.
     segments = segment_text(BROWSER_DUMP)
     assert [s.text for s in segments] == [
         "Coast Courier Menu",
-        "Remember me Keep me signed in",
         "$4,399.00 $3,899.00",
         "(BUTTON)",  # nothing but the mark: the line keeps its visible characters
         "Prices now lower than ever",
+        "- [ ] E[X] for arr[ ] [X] and [DEL: unclosed",  # check boxes, code and mathematics stay as they are
     ]
     assert_spans_cover_each_visible_character_once(BROWSER_DUMP, segments)
     assert [s.text for s in segment_text(BROWSER_DUMP, link_lists=False)][0] == "Coast Courier (BUTTON) Menu"
