@@ -442,34 +442,35 @@ ESCAPED = ("Tom &amp; Jerry&#8217;s caf&eacute; &nbsp;opens\nR&D; AT&T &copy 202
            "Embed: &lt;a href=&quot;/x&quot;&#62; &lt;/a&gt; if a &lt; b &amp;&amp; c &#60;= d: Home &gt; News")
 
 
-def test_html_character_references_are_decoded_exactly_and_spans_cover_them():
-    segments = segment_text(ESCAPED)
-    assert [s.text for s in segments] == [
+BROWSER_DUMP = ("   Coast Courier (BUTTON) Menu\n\n   [DEL:$4,399.00:DEL] $3,899.00\n\n   (BUTTON)\n\n"
+                "   Prices [INS:now lower:INS] than ever\n\n   - [ ] E[X] for arr[ ] [X] and [DEL: unclosed")
+
+
+@pytest.mark.parametrize("text, expected", [
+    (ESCAPED, [
         "Tom & Jerry’s café opens",
         # Only complete references with a known name: bare "&copy", "R&D;" or "&copyright;" are text.
         "R&D; AT&T &copy 2024 &copyright; &foo; 'yes'",
         "&nbsp;",  # nothing but a space: the line keeps its visible characters
         'Embed: <a href="/x"> </a> if a < b && c <= d: Home > News',  # what a browser shows
-    ]
-    assert_spans_cover_each_visible_character_once(ESCAPED, segments)
-
-
-BROWSER_DUMP = ("   Coast Courier (BUTTON) Menu\n\n   [DEL:$4,399.00:DEL] $3,899.00\n\n   (BUTTON)\n\n"
-                "   Prices [INS:now lower:INS] than ever\n\n   - [ ] E[X] for arr[ ] [X] and [DEL: unclosed")
-
-
-def test_text_browser_marks_are_read_as_what_the_page_shows_and_spans_cover_them():
-    # lynx and w3m draw buttons and edits; the marks are no words of the page, the edited text is.
-    segments = segment_text(BROWSER_DUMP)
-    assert [s.text for s in segments] == [
+    ]),
+    # lynx and w3m draw buttons and edits: the marks are no words of the page, the edited text is.
+    (BROWSER_DUMP, [
         "Coast Courier Menu",
         "$4,399.00 $3,899.00",
         "(BUTTON)",  # nothing but the mark: the line keeps its visible characters
         "Prices now lower than ever",
         "- [ ] E[X] for arr[ ] [X] and [DEL: unclosed",  # check boxes, code and mathematics stay as they are
-    ]
-    assert_spans_cover_each_visible_character_once(BROWSER_DUMP, segments)
-    assert [s.text for s in segment_text(BROWSER_DUMP, link_lists=False)][0] == "Coast Courier (BUTTON) Menu"
+    ]),
+], ids=["character references", "text-browser marks"])
+def test_markup_left_in_text_is_read_exactly_and_spans_cover_it(text, expected):
+    segments = segment_text(text)
+    assert [s.text for s in segments] == expected
+    assert_spans_cover_each_visible_character_once(text, segments)
+
+
+def test_text_browser_marks_stay_when_markup_is_not_read():
+    assert segment_text(BROWSER_DUMP, link_lists=False)[0].text == "Coast Courier (BUTTON) Menu"
 
 
 @pytest.mark.parametrize("line", ["[DEL:" * 200_000 + "x:DEL]", "[DEL:" * 200_000, "(BUTTON)" * 100_000])
