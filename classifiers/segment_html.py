@@ -14,7 +14,6 @@ segment per line; the pipeline maps them to the article it returns.
 from __future__ import annotations
 
 import itertools
-
 import json
 import re
 from dataclasses import dataclass, field
