@@ -1,4 +1,4 @@
-"""Which of two checkouts cleans text faster: paired chunks, back to back, in two warm processes.
+"""Which of two checkouts cleans faster: paired chunks, back to back, in two warm processes.
 
 This VM's speed drifts by ±10-15% within minutes, so two whole benchmark runs one after the other
 compare the machine's phases as much as the code. Here each checkout gets a persistent worker
@@ -6,6 +6,7 @@ process (model loaded, caches warm) and both clean the same chunk of documents o
 other, alternating which goes first; the median of the per-chunk time ratios is the answer.
 
 Usage: .venv/bin/python benchmarks/paired_speed.py OLD_CHECKOUT NEW_CHECKOUT [--rounds 2] [--chunks 8]
+       [--dataset text-blocks|text-naive|contaminated|pages]
        (e.g. `git worktree add /tmp/old HEAD~1` for the old one)
 """
 from __future__ import annotations
@@ -28,19 +29,23 @@ WORKER = r"""
 import gzip, json, sys, time
 sys.path.insert(0, sys.argv[1])
 from classifiers import clean
+field = sys.argv[3]  # "text", or "html" for the pages
 with gzip.open(sys.argv[2], "rt", encoding="utf-8") as fh:
-    docs = [json.loads(line)["text"] for line in fh]
+    docs = [json.loads(line)[field] for line in fh]
+run = (lambda doc: clean(html=doc, include_segments=False)) if field == "html" else (
+    lambda doc: clean(doc, include_segments=False))
 for doc in docs[:50]:
-    clean(doc, include_segments=False)
+    run(doc)
 print("ready", flush=True)
 for line in sys.stdin:
     k, n = map(int, line.split())
     chunk = docs[k::n]
     start = time.perf_counter()
     for doc in chunk:
-        clean(doc, include_segments=False)
+        run(doc)
     print(time.perf_counter() - start, len(chunk), flush=True)
 """
+PAGES = "wcxb-dev/pages.jsonl.gz"  # the HTML pages: --dataset pages times clean(html=...)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -48,14 +53,17 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("old", type=Path, help="checkout A (its `classifiers` package is imported)")
     ap.add_argument("new", type=Path, help="checkout B")
     ap.add_argument("--data", type=Path, default=None, help="dataset directory (default as text_benchmark.py)")
-    ap.add_argument("--dataset", default="text-blocks", choices=sorted(DATASETS))
+    ap.add_argument("--dataset", default="text-blocks", choices=sorted(DATASETS) + ["pages"],
+                    help="a text rendering, or `pages` for the HTML pages (default text-blocks)")
     ap.add_argument("--chunks", type=int, default=8, help="the documents are cut into this many chunks")
     ap.add_argument("--rounds", type=int, default=2, help="passes over all chunks")
     args = ap.parse_args(argv)
-    path = (args.data or default_data_dir()) / DATASETS[args.dataset]
+    html = args.dataset == "pages"
+    path = (args.data or default_data_dir()) / (PAGES if html else DATASETS[args.dataset])
     env = dict(os.environ, OMP_NUM_THREADS="1")
-    workers = [subprocess.Popen([sys.executable, "-c", WORKER, str(c.resolve()), str(path)], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, text=True, env=env) for c in (args.old, args.new)]
+    workers = [subprocess.Popen([sys.executable, "-c", WORKER, str(c.resolve()), str(path), "html" if html else "text"],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+               for c in (args.old, args.new)]
     try:
         for w in workers:
             if w.stdout.readline().strip() != "ready":
