@@ -244,15 +244,8 @@ def featurize(texts: list[str], lang: str) -> DocumentFeatures:
     base = matrix[:, : len(_BASE)]
     np.nan_to_num(base, copy=False, nan=0.0, posinf=0.0, neginf=0.0)  # the trees are trained without NaN
     # Neighbour columns: the whole block of neighboured columns shifted at once, -1 outside the document.
-    source = matrix[:, _NEIGHBOURED_COLUMNS]
+    source, width = matrix[:, _NEIGHBOURED_COLUMNS], len(_NEIGHBOURED)
     for i, k in enumerate(_NEIGHBOUR_OFFSETS):
-        block = matrix[:, len(_BASE) + i * len(_NEIGHBOURED): len(_BASE) + (i + 1) * len(_NEIGHBOURED)]
-        block[:] = -1.0
-        if 0 < k < n:
-            block[:-k] = source[k:]
-        elif 0 < -k < n:
-            block[-k:] = source[:k]
-        elif k == 0:
-            block[:] = source
+        matrix[:, len(_BASE) + i * width: len(_BASE) + (i + 1) * width] = shift(source, k, fill=-1.0)
     return DocumentFeatures(matrix=matrix, terms=stats.terms, n_words=stats.n_words, lang=lang,
                             vocab=stats.vocab, tok_ids=stats.tok_ids, tok_seg=stats.tok_seg)

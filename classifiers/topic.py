@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .arrays import shift
+
 
 @dataclass(frozen=True)
 class TermMatrix:
@@ -106,28 +108,18 @@ def neighbour_similarity(terms: TermMatrix, window: int) -> tuple[np.ndarray, np
     ‖Σ_k x_{i-k}‖² is a sum of dots of rows at lags below `window`, so no window
     sums are materialised.
     """
-    n = terms.n_rows
     present = terms.row_sums(terms.vals * terms.vals)
     lag = {k: _lag_dots(terms, k) for k in range(1, window + 1)}
-
-    def at(values: np.ndarray, offset: int) -> np.ndarray:
-        """out[i] = values[i + offset], 0 outside the document."""
-        out = np.zeros(n)
-        if 0 <= offset < n:
-            out[: n - offset] = values[offset:]
-        elif 0 < -offset < n:
-            out[-offset:] = values[: n + offset]
-        return out
-
-    dot_before = sum(at(lag[k], -k) for k in lag)
+    # shift(v, k, 0)[i] = v[i + k], 0 outside the document.
+    dot_before = sum(shift(lag[k], -k, fill=0.0) for k in lag)
     dot_after = sum(lag[k] for k in lag)
-    sq_before = sum(at(present, -k) for k in lag)
-    sq_after = sum(at(present, k) for k in lag)
+    sq_before = sum(shift(present, -k, fill=0.0) for k in lag)
+    sq_after = sum(shift(present, k, fill=0.0) for k in lag)
     for k in lag:
         for m in lag:
             if k < m:  # pairs inside the window: x_{i-m}·x_{i-k} and x_{i+k}·x_{i+m}
-                sq_before = sq_before + 2 * at(lag[m - k], -m)
-                sq_after = sq_after + 2 * at(lag[m - k], k)
+                sq_before = sq_before + 2 * shift(lag[m - k], -m, fill=0.0)
+                sq_after = sq_after + 2 * shift(lag[m - k], k, fill=0.0)
     return _cosine(dot_before, present, sq_before), _cosine(dot_after, present, sq_after)
 
 
