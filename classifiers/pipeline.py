@@ -16,6 +16,7 @@ from .html_features import html_features
 from .kinds import assign_kinds, html_kinds
 from .model import SegmentModel, load
 from .render import Block, render
+from .repair import repair, repair_segments, without_c1
 from .segment_html import CONTEXT_BITS, HtmlPage, segment_html
 from .segment_text import image_lines, link_list_start, segment_text
 from .types import Kind, Label, Result, Segment, SegmentResult
@@ -52,9 +53,11 @@ def analyse(text: str, link_lists: bool = True) -> tuple[list[Segment], Document
 
     The features cover the segments before a text-browser dump's trailing link list
     (`segment_text.link_list_start`); the list's segments are boilerplate whatever the model says.
-    `link_lists=False` reads the text as it is (training: see `training.rows.prepare`).
+    Segment texts have their mojibake repaired (`repair`). `link_lists=False` reads the text as it
+    is (training: see `training.rows.prepare`).
     """
-    segments = segment_text(text, link_lists)
+    text = without_c1(text)  # one character for one: offsets into the input stay
+    segments = repair_segments(text, segment_text(text, link_lists))
     body = link_list_start(segments) if link_lists else len(segments)
     texts = [s.text for s in segments[:body]]
     lang = language.detect(language.document_sample(texts))
@@ -62,8 +65,9 @@ def analyse(text: str, link_lists: bool = True) -> tuple[list[Segment], Document
 
 
 def analyse_html(html: str, keep_links: bool = False) -> tuple[HtmlPage, DocumentFeatures]:
-    """The model-independent stages for HTML: DOM segments, text features plus DOM features."""
-    page = segment_html(html, keep_links=keep_links)
+    """The model-independent stages for HTML: DOM segments, text features plus DOM features.
+    The page's mojibake is repaired before it is parsed (`repair`)."""
+    page = segment_html(repair(html), keep_links=keep_links)
     return page, page_features(page)
 
 

@@ -104,6 +104,17 @@ def test_bytes_are_decoded_by_declaration():
     assert "\ufffd" not in from_bytes.article
 
 
+@pytest.mark.parametrize("name", [n for n in NAMES if not page(n)[0].isascii()])
+def test_a_page_that_went_through_a_wrong_charset_cleans_like_the_page(name):
+    html, _ = page(name)
+    # Served as UTF-8 but declared (or read as) Windows-1252: "’" arrives as "â€™".
+    misdeclared = html.replace("<head>", '<head><meta charset="windows-1252">', 1).encode("utf-8")
+    plain = clean(html=html)
+    for broken in (clean(html=misdeclared), clean(html=misdeclared.decode("cp1252", errors="replace"))):
+        assert (broken.article, broken.title) == (plain.article, plain.title)
+        assert [(s.text, s.label) for s in broken.segments] == [(s.text, s.label) for s in plain.segments]
+
+
 def test_bad_html_inputs_give_clear_results():
     assert clean(html="").article == ""
     assert clean(html=b"").article == ""

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from classifiers import Kind, Label, Result, clean, load_model
+from classifiers.segment_text import segment_text
 from fixture_docs import KNOWN_MISSES, all_fixtures
 
 FIXTURES = all_fixtures()
@@ -277,6 +278,20 @@ def test_text_left_html_escaped_by_its_converter_cleans_like_the_plain_text(doc)
     assert escaped.article == plain.article
     assert [(s.text, s.label) for s in escaped.segments] == [(s.text, s.label) for s in plain.segments]
     assert [s.score for s in escaped.segments] == pytest.approx([s.score for s in plain.segments])
+
+
+@pytest.mark.parametrize("doc", [d for d in FIXTURES if d.name not in KNOWN_MISSES and not d.text.isascii()],
+                         ids=lambda d: d.name)
+def test_text_that_went_through_a_wrong_charset_cleans_like_the_text(doc):
+    # UTF-8 read as Windows-1252 somewhere upstream: "It’s" arrives as "Itâ€™s".
+    broken = doc.text.encode("utf-8").decode("cp1252", errors="replace")
+    assert broken != doc.text
+    plain, repaired = clean(doc.text), clean(broken)
+    assert repaired.article == plain.article
+    assert [(s.text, s.label) for s in repaired.segments] == [(s.text, s.label) for s in plain.segments]
+    assert [s.score for s in repaired.segments] == pytest.approx([s.score for s in plain.segments])
+    # Offsets point at the input as it came, mojibake and all.
+    assert [(s.start, s.end) for s in repaired.segments] == [(s.start, s.end) for s in segment_text(broken)]
 
 
 # Blocks leaked from other pages of a site into text that an extractor already cleaned of menus and

@@ -129,6 +129,13 @@ def test_plain_text_in_a_declared_legacy_charset(server):
     assert status == 200 and "Zürich" in body["segments"][0]["text"]
 
 
+def test_utf8_text_sent_with_a_wrong_legacy_charset_comes_back_repaired(server):
+    # A client that declares Latin-1 for UTF-8 bytes: decoding as declared gives "Caf\u00c3\u00a9".
+    text = "Café owners in Zürich said the new rules were “unworkable” for small businesses this winter."
+    status, _, body = call_json(server + "/v1/clean", text.encode("utf-8"), "text/plain; charset=iso-8859-1")
+    assert status == 200 and body["segments"][0]["text"] == text
+
+
 def test_plain_text_without_charset_is_detected(server):
     text = "Die Gemeinde Zürich plant für nächstes Jahr größere Änderungen an den Buslinien der Stadt."
     status, _, body = call_json(server + "/v1/clean", text.encode("utf-8"), "text/plain")
