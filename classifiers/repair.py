@@ -48,7 +48,7 @@ for _byte in range(0x80, 0xA0):
 # Character → the Latin-1 character of its byte, for every character a continuation byte can become.
 _TO_LATIN1 = str.maketrans(_CP1252_HIGH)
 _C1_AS_CP1252 = str.maketrans({v: k for k, v in _CP1252_HIGH.items() if k != v})
-_C1 = re.compile("[\u0080-\u009f]")
+_C1 = tuple(chr(code) for code in range(0x80, 0xA0))
 _CONTINUATION = "[" + re.escape("".join(sorted(_CP1252_HIGH))) + "\u00a0-\u00bf]"
 # A run of UTF-8 sequences as Latin-1 shows them, found by its loose form (any lead, 1–3
 # continuations): it starts with one character class, which the regex engine scans for quickly.
@@ -84,7 +84,7 @@ _CUT_QUOTE = re.compile(f"\u00e2\u20ac(?:\ufffd|(?!{_CONTINUATION}))")
 # Vietnamese, CJK, Hangul, emoji, byte order marks) and the C1 controls. All these `in` tests take
 # ~6 µs on a 10 KB text; English with no accented letter goes no further.
 _SUSPECTS = ("â", "Â", "Ã", "Å", "Ä", "Î", "Ï", "Ð", "Ñ", "Ø", "Ù", "×", "á", "ã", "ä", "å", "æ", "ç", "è", "é", "ê",
-             "ë", "ì", "í", "ï", "ð") + tuple(k for k, v in _CP1252_HIGH.items() if k == v)
+             "ë", "ì", "í", "ï", "ð") + _C1
 
 
 def suspect(text: str) -> bool:
@@ -180,8 +180,13 @@ def _passes_needed(text: str) -> int:
     return passes
 
 
+def _has_c1(text: str) -> bool:
+    # One `in` per control: a regex scan for the class would take ~10 times as long on a page.
+    return not text.isascii() and any(c in text for c in _C1)
+
+
 def _c1_as_cp1252(text: str) -> str:
-    return text.translate(_C1_AS_CP1252) if _C1.search(text) else text
+    return text.translate(_C1_AS_CP1252) if _has_c1(text) else text
 
 
 def repair(text: str) -> str:
@@ -196,7 +201,7 @@ def repair(text: str) -> str:
 def without_c1(text: str) -> str:
     """`text` with each C1 control read as the Windows-1252 character it was meant as, one for one (so
     offsets do not move). Segmentation needs it first: U+0085, Windows-1252's "…", is a line break."""
-    return text.translate(_C1_AS_CP1252) if not text.isascii() and _C1.search(text) else text
+    return _c1_as_cp1252(text)
 
 
 def repair_segments(text: str, segments: list[Segment]) -> list[Segment]:
