@@ -48,16 +48,19 @@ def default_model(mode: str = "text") -> SegmentModel:
         return _cached_default(mode)
 
 
-def analyse(text: str, link_lists: bool = True) -> tuple[list[Segment], DocumentFeatures]:
+def analyse(text: str, link_lists: bool = True, repair_mojibake: bool = True) -> tuple[list[Segment], DocumentFeatures]:
     """The model-independent stages for text: segments and their features (shared with training).
 
     The features cover the segments before a text-browser dump's trailing link list
     (`segment_text.link_list_start`); the list's segments are boilerplate whatever the model says.
-    Segment texts have their mojibake repaired (`repair`). `link_lists=False` reads the text as it
-    is (training: see `training.rows.prepare`).
+    Segment texts have their mojibake repaired (`repair`). `link_lists=False` and
+    `repair_mojibake=False` read the text as it is (training: see `training.rows.prepare`).
     """
-    text = without_c1(text)  # one character for one: offsets into the input stay
-    segments = repair_segments(text, segment_text(text, link_lists))
+    if repair_mojibake:
+        text = without_c1(text)  # one character for one: offsets into the input stay
+        segments = repair_segments(text, segment_text(text, link_lists))
+    else:
+        segments = segment_text(text, link_lists)
     body = link_list_start(segments) if link_lists else len(segments)
     texts = [s.text for s in segments[:body]]
     lang = language.detect(language.document_sample(texts))
