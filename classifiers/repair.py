@@ -198,6 +198,11 @@ def repair(text: str) -> str:
     return _c1_as_cp1252(_decode_passes(text, _passes_needed(text)))
 
 
+def needs_repair(text: str) -> bool:
+    """Whether `repair` would change `text`."""
+    return suspect(text) and (_has_c1(text) or proves_mojibake(text))
+
+
 def without_c1(text: str) -> str:
     """`text` with each C1 control read as the Windows-1252 character it was meant as, one for one (so
     offsets do not move). Segmentation needs it first: U+0085, Windows-1252's "…", is a line break."""
