@@ -7,7 +7,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from classifiers.repair import proves_mojibake, repair, repair_segments, suspect, without_c1
+from classifiers.repair import needs_repair, proves_mojibake, repair, repair_segments, suspect, without_c1
 from classifiers.segment_text import segment_text
 
 
@@ -120,6 +120,15 @@ def test_property_mojibake_of_any_such_text_repairs_back(text, misread):
     # same shape is the end of a real word before a quote or a symbol ("PIÙ»", "“Café”—").
     assume(not re.search("[A-Za-z0-9][\u0250-\u1dff\u1f00-\u1fff\u3000-\uffff](?=[\x00-\x7f]|$)", original))
     assert repair(misread(original)) == original
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_ALPHABET, st.sampled_from(list("ÂÃâðÄÐÑ\x85\x92\x97\x81 ") + ["â€", "Ã©", "Ð¿"])),
+                max_size=30).map("".join))
+def test_property_needs_repair_says_yes_whenever_repair_changes_the_text(text):
+    # The HTML pipeline asks needs_repair of a page's shown text before it repairs the whole page.
+    if repair(text) != text:
+        assert needs_repair(text)
 
 
 def test_segments_keep_their_offsets_and_get_repaired_text():
