@@ -26,7 +26,8 @@ SYNTHETIC_NOTE = (
 HTML_ATTRIBUTION = (
     "Trained on data adapted from WCXB: Web Content eXtraction Benchmark, version 1.0, by Murrough "
     "Foley (2026), dev split, licensed under Creative Commons Attribution 4.0 International "
-    "(CC-BY-4.0). The HTML pages were segmented into text blocks by boilercut's DOM segmenter and "
+    "(CC-BY-4.0). The HTML pages (their mojibake repaired, as at run time) were segmented into text "
+    "blocks by boilercut's DOM segmenter and "
     "each block was labeled by aligning its words with the ground-truth article; for each article "
     "page, a variant with a block of another site's page spliced into its article container "
     "(html-contaminated) was added. Cite: Murrough "
