@@ -38,8 +38,20 @@ def test_utf8_read_as_a_single_byte_charset_is_repaired(original, misread):
     assert repair(broken) == original
 
 
-def test_text_decoded_twice_is_repaired():
-    assert repair(as_cp1252(as_cp1252("It’s — fine"))) == "It’s — fine"
+@pytest.mark.parametrize("original", [
+    "It’s — fine",
+    "România și Țara — da",  # ș ț: Latin Extended-B
+    "Việt Nam được — có",  # ư: Latin Extended-B, ệ: Latin Extended Additional
+    "안녕하세요 — 네",
+    "Русский — да",
+])
+@pytest.mark.parametrize("times", [2, 3])
+def test_text_decoded_twice_or_three_times_is_repaired(original, times):
+    # The middle layers hold Windows-1252's ƒ, ˆ and ˜, outside the Latin-1 range.
+    broken = original
+    for _ in range(times):
+        broken = as_cp1252(broken)
+    assert repair(broken) == original
 
 
 def test_a_windows_1252_byte_read_as_latin1_becomes_its_character():
