@@ -158,26 +158,21 @@ def _decode_run(match: re.Match) -> str:
     return _SEQUENCE.sub(one, run)
 
 
-def _decode_passes(text: str, passes: int) -> str:
-    """Up to `passes` passes over the runs; the last pass leaves a "â€" that nothing continues as ”."""
+def _decoded(text: str, passes: int | None = None) -> tuple[str, int]:
+    """`text` after the passes over its runs, and how many changed it. `passes` None: as many as the
+    text needs, one more while what a pass leaves still proves mojibake (text decoded twice or three
+    times). A "â€" that nothing continues then becomes ”."""
     if "\u00c2" in text:  # before the runs: an "Â" a run decodes to is a real one
         text = _BYTE_A0.sub("", text)
-    for _ in range(passes):
+    done = 0
+    while done < (_MAX_PASSES if passes is None else passes):
         fixed = _RUN.sub(_decode_run, text)
         if fixed == text:
             break
-        text = fixed
-    return _CUT_QUOTE.sub("\u201d", text)
-
-
-def _passes_needed(text: str) -> int:
-    """How many passes a text that proves mojibake needs: one more while what a pass leaves still
-    proves it (text decoded twice or three times). Judged on the whole text, so that a short line
-    decoded twice is repaired as often as the rest."""
-    passes, fixed = 1, _RUN.sub(_decode_run, text)
-    while passes < _MAX_PASSES and fixed != text and proves_mojibake(fixed):
-        passes, text, fixed = passes + 1, fixed, _RUN.sub(_decode_run, fixed)
-    return passes
+        text, done = fixed, done + 1
+        if passes is None and not proves_mojibake(text):
+            break
+    return _CUT_QUOTE.sub("\u201d", text), done
 
 
 def _has_c1(text: str) -> bool:
@@ -185,17 +180,11 @@ def _has_c1(text: str) -> bool:
     return not text.isascii() and any(c in text for c in _C1)
 
 
-def _c1_as_cp1252(text: str) -> str:
-    return text.translate(_C1_AS_CP1252) if _has_c1(text) else text
-
-
 def repair(text: str) -> str:
     """`text` with its mojibake repaired (unchanged when it has none)."""
     if not suspect(text):
         return text
-    if not proves_mojibake(text):
-        return _c1_as_cp1252(text)
-    return _c1_as_cp1252(_decode_passes(text, _passes_needed(text)))
+    return without_c1(_decoded(text)[0] if proves_mojibake(text) else text)
 
 
 def needs_repair(text: str) -> bool:
@@ -206,7 +195,7 @@ def needs_repair(text: str) -> bool:
 def without_c1(text: str) -> str:
     """`text` with each C1 control read as the Windows-1252 character it was meant as, one for one (so
     offsets do not move). Segmentation needs it first: U+0085, Windows-1252's "…", is a line break."""
-    return _c1_as_cp1252(text)
+    return text.translate(_C1_AS_CP1252) if _has_c1(text) else text
 
 
 def repair_segments(text: str, segments: list[Segment]) -> list[Segment]:
@@ -214,17 +203,17 @@ def repair_segments(text: str, segments: list[Segment]) -> list[Segment]:
     text is its line, normalised, is repaired from the raw line, whose no-break spaces and soft
     hyphens (both can be the last byte of a sequence) normalisation would have removed. Offsets
     stay: they point at the input as it came, like those of any normalised segment text."""
-    if not suspect(text):
+    if not (suspect(text) and proves_mojibake(text)):
         return segments
-    if not proves_mojibake(text):
-        return segments
-    passes = _passes_needed(text)
+    # How many passes is judged on the whole text, so that a short line decoded twice is repaired as
+    # often as the rest.
+    _, passes = _decoded(text)
     out = []
     for s in segments:
         end = s.end  # a span ends at its last visible character, but "à" ends in a no-break space: "Ã\xa0"
         while end < len(text) and end < s.end + 3 and text[end] in _INVISIBLE_CONTINUATIONS:
             end += 1
         raw = text[s.start:end]
-        fixed = normalise(_c1_as_cp1252(_decode_passes(raw if normalise(raw) == s.text else s.text, passes)))
+        fixed = normalise(without_c1(_decoded(raw if normalise(raw) == s.text else s.text, passes)[0]))
         out.append(s if fixed == s.text else dataclasses.replace(s, text=fixed))
     return out
