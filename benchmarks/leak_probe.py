@@ -1,0 +1,249 @@
+"""Leaked blocks of kinds the training data hardly has: how well does the cleaning carry over?
+
+The shared contaminated set leaks four kinds of block into articles (fact boxes, teasers,
+boilerplate, other stories' paragraphs), all cut from the same 1,358 pages. Scrapers meet many
+more: weather widgets, league tables, polls, job ads, horoscopes, quote boxes, corrections. This
+script builds documents from the invented articles and blocks of `fixtures/leak_probe.json` (no
+shared data needed): every block kind at the top, between two paragraphs and after the last one,
+each on three different host articles, plus each article alone (a control) and a few documents
+with two or three blocks. It cleans them with the shipped model and reports, by kind and position,
+the share of the block's lines dropped and of blocks dropped whole, and the host lines kept.
+
+    .venv/bin/python benchmarks/leak_probe.py [--html] [--json out.json] [--show-misses]
+
+`--html` builds each document as a page instead (the article's lines as <h2>/<p>/<li> inside
+<article>, a block as a <div> of <p> at its place, like a widget a CMS drops into the story) and
+cleans it with the HTML model.
+"""
+from __future__ import annotations
+
+import argparse
+import html as html_lib
+import json
+import os
+import random
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+CONTENT = REPO / "fixtures" / "leak_probe.json"
+POSITIONS = ("top", "middle", "tail")
+HOSTS_PER_CELL = 3  # host articles per (block kind, position)
+SEED = 25
+
+
+def host_lines(lines: list[str]) -> list[tuple[str, str]]:
+    """(text, role) of an article's lines: role is subheading, list or paragraph."""
+    out = []
+    for line in lines:
+        if line.startswith("## "):
+            out.append((line[3:], "subheading"))
+        elif line.startswith(("• ", "- ")):
+            out.append((line, "list"))
+        else:
+            out.append((line, "paragraph"))
+    return out
+
+
+def middle_gap(host: list[tuple[str, str]], rng: random.Random) -> int:
+    """Where a middle block goes: before a line, between two paragraphs, near the middle."""
+    gaps = [g for g in range(1, len(host)) if host[g - 1][1] == host[g][1] == "paragraph"
+            and not host[g - 1][0].rstrip().endswith(":")]
+    gaps.sort(key=lambda g: abs(g - len(host) / 2))
+    return gaps[rng.randrange(min(2, len(gaps)))]
+
+
+def build_doc(doc_id: str, host_name: str, host: list[tuple[str, str]], inserts: list[tuple[str, list[str], str]],
+              rng: random.Random) -> dict:
+    """A document: lines with their owner ("host" or the block's kind) and position; inserts are
+    (kind, lines, position)."""
+    placed = {p: [] for p in POSITIONS}
+    for number, (kind, lines, position) in enumerate(inserts):
+        placed[position] += [{"text": t, "owner": kind, "block": number, "position": position} for t in lines]
+    gap = middle_gap(host, rng)
+    lines = list(placed["top"])
+    for i, (text, role) in enumerate(host):
+        if i == gap:
+            lines += placed["middle"]
+        lines.append({"text": text, "owner": "host", "role": role})
+    lines += placed["tail"]
+    return {"id": doc_id, "host": host_name, "lines": lines, "n_blocks": len(inserts)}
+
+
+def build_docs(content: dict) -> list[dict]:
+    rng = random.Random(SEED)
+    articles = {name: host_lines(lines) for name, lines in content["articles"].items()}
+    names = list(articles)
+    blocks = {**content["foreign"], **content["furniture"]}
+    docs = [build_doc(f"control/{n}", n, articles[n], [], rng) for n in names]
+    for i, kind in enumerate(blocks):
+        for p, position in enumerate(POSITIONS):
+            for k in range(HOSTS_PER_CELL):
+                name = names[(i + 4 * p + 3 * k) % len(names)]
+                variant = blocks[kind][(p + k) % len(blocks[kind])]
+                docs.append(build_doc(f"{kind}/{position}/{name}", name, articles[name], [(kind, variant, position)], rng))
+    foreign = list(content["foreign"])
+    for name in names:  # two or three blocks in one document, page furniture only at the top
+        for k in range(2):
+            inserts = []
+            if rng.random() < 0.5:
+                kind = rng.choice(list(content["furniture"]))
+                inserts.append((kind, content["furniture"][kind][0], "top"))
+            for kind in rng.sample(foreign, rng.choice((2, 3)) - len(inserts)):
+                inserts.append((kind, rng.choice(blocks[kind]), rng.choice(POSITIONS)))
+            docs.append(build_doc(f"multi{k}/{name}", name, articles[name], inserts, rng))
+    return docs
+
+
+# The page around the story: a site header with its menu and a footer, as every real page has. Their
+# lines are not scored; without them the whole page is one <article>, which no model should be
+# asked to cut (the article is all there is).
+PAGE_HEAD = ("<html><head><title>{title} | The Courier</title></head><body><header><a href=\"/\">The Courier</a>"
+             "<nav><ul><li><a href=\"/local\">Local</a></li><li><a href=\"/world\">World</a></li>"
+             "<li><a href=\"/money\">Money</a></li><li><a href=\"/culture\">Culture</a></li>"
+             "<li><a href=\"/login\">Log in</a></li></ul></nav></header><main><article><h1>{title}</h1>")
+PAGE_TAIL = ("</article></main><footer><p><a href=\"/about\">About us</a> | <a href=\"/privacy\">Privacy</a> | "
+             "<a href=\"/terms\">Terms</a></p><p>© 2024 The Courier Ltd</p></footer></body></html>")
+
+
+def as_page(doc: dict) -> str:
+    """The document as HTML: the article in <article>, each block a <div> of paragraphs at its place."""
+    title = html_lib.escape(doc["host"].replace("_", " ").capitalize())
+    out, block, in_list = [PAGE_HEAD.format(title=title)], None, False
+    for line in doc["lines"]:
+        text = html_lib.escape(line["text"])
+        if in_list and line.get("role") != "list":
+            out.append("</ul>")
+            in_list = False
+        if block is not None and line.get("block") != block:
+            out.append("</div>")
+            block = None
+        if line["owner"] != "host":
+            if block is None:
+                out.append("<div>")
+                block = line["block"]
+            out.append(f"<p>{text}</p>")
+        elif line["role"] == "subheading":
+            out.append(f"<h2>{text}</h2>")
+        elif line["role"] == "list":
+            if not in_list:
+                out.append("<ul>")
+                in_list = True
+            out.append(f"<li>{text.removeprefix('• ').removeprefix('- ')}</li>")
+        else:
+            out.append(f"<p>{text}</p>")
+    out.append("</ul>" if in_list else "")
+    out.append("</div>" if block is not None else "")
+    out.append(PAGE_TAIL)
+    return "".join(out)
+
+
+def verdicts(doc: dict, as_html: bool, model) -> None:
+    """Set `kept`, `score` and `kind` on each line of the document from one clean() call."""
+    from classifiers import clean
+
+    if as_html:
+        result = clean(html=as_page(doc), model=model)
+        # One block element per line: match lines to segments by their text, in reading order.
+        segments, at = list(result.segments), 0
+        for line in doc["lines"]:
+            wanted = " ".join(line["text"].removeprefix("• ").removeprefix("- ").split())
+            hit = next((j for j in range(at, len(segments))
+                        if segments[j].text == wanted and "article" in (segments[j].path or "")), None)
+            if hit is not None:
+                at = hit + 1
+            line["segments"] = [segments[hit]] if hit is not None else []
+    else:
+        text = "\n".join(line["text"] for line in doc["lines"])
+        result = clean(text, model=model)
+        start = 0
+        for line in doc["lines"]:
+            end = start + len(line["text"])
+            line["segments"] = [s for s in result.segments if s.start < end and s.end > start]
+            start = end + 1
+    for line in doc["lines"]:
+        segs = line.pop("segments")
+        line["kept"] = any(s.label.value == "article" for s in segs)
+        best = max(segs, key=lambda s: s.score, default=None)
+        line["score"] = round(best.score, 3) if best else None
+        line["kind"] = best.kind.value if best else None
+
+
+def share(hits: int, total: int) -> str:
+    return f"{100 * hits / total:5.1f}%" if total else "    -"
+
+
+def report(docs: list[dict], shapes: dict[str, str], show_misses: bool) -> dict:
+    host = [line for d in docs for line in d["lines"] if line["owner"] == "host"]
+    controls = [d for d in docs if d["n_blocks"] == 0]
+    whole = sum(all(line["kept"] for line in d["lines"]) for d in controls)
+    lines_by = defaultdict(lambda: [0, 0])  # (kind, position) → [dropped, total]
+    blocks_by = defaultdict(lambda: [0, 0])
+    for d in docs:
+        groups = defaultdict(list)
+        for line in d["lines"]:
+            if line["owner"] != "host":
+                groups[(line["owner"], line["position"], line["block"])].append(line)
+        for (kind, position, _), lines in groups.items():
+            dropped = sum(not line["kept"] for line in lines)
+            for key in ((kind, position), (kind, "all"), (shapes.get(kind, "furniture"), position),
+                        (shapes.get(kind, "furniture"), "all"), ("all", position), ("all", "all")):
+                lines_by[key][0] += dropped
+                lines_by[key][1] += len(lines)
+                blocks_by[key][0] += dropped == len(lines)
+                blocks_by[key][1] += 1
+    kept_host = sum(line["kept"] for line in host)
+    print(f"documents {len(docs)}: host lines kept {share(kept_host, len(host))} ({kept_host}/{len(host)}); "
+          f"controls returned whole {whole}/{len(controls)}")
+    print("\nshare of a block's lines dropped (blocks dropped whole), by kind and position")
+    print(f"{'kind':24}" + "".join(f"{p:>18}" for p in POSITIONS + ("all",)))
+    kinds = sorted({k for k, _ in lines_by if k not in set(shapes.values()) | {"all", "furniture"}})
+    shape_rows = sorted(set(shapes.values())) + ["furniture", "all"]
+    for kind in kinds + [None] + shape_rows:
+        if kind is None:
+            print("by shape:")
+            continue
+        cells = []
+        for p in POSITIONS + ("all",):
+            d, n = lines_by[(kind, p)]
+            bd, bn = blocks_by[(kind, p)]
+            cells.append(f"{share(d, n)} ({bd}/{bn})" if n else "-")
+        print(f"{kind:24}" + "".join(f"{c:>18}" for c in cells))
+    if show_misses:
+        print("\nforeign lines kept / host lines dropped:")
+        for d in docs:
+            for line in d["lines"]:
+                if (line["owner"] == "host") != line["kept"]:
+                    who = "host dropped" if line["owner"] == "host" else f"kept {line['owner']}/{line['position']}"
+                    print(f"  {d['id']:40} {who:32} {line['score']!s:>6} {line['kind']!s:10} {line['text'][:70]}")
+    return {"documents": len(docs), "host_lines_kept": kept_host / len(host), "controls_whole": whole / len(controls),
+            "lines_dropped": {f"{k}/{p}": v[0] / v[1] for (k, p), v in sorted(lines_by.items()) if v[1]},
+            "blocks_dropped_whole": {f"{k}/{p}": v[0] / v[1] for (k, p), v in sorted(blocks_by.items()) if v[1]}}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--html", action="store_true", help="build pages and clean them with the HTML model")
+    ap.add_argument("--json", type=Path, help="also write the numbers to this file")
+    ap.add_argument("--show-misses", action="store_true", help="list every kept foreign and dropped host line")
+    args = ap.parse_args(argv)
+    from classifiers import default_model
+
+    content = json.loads(CONTENT.read_text(encoding="utf-8"))
+    model = default_model("html" if args.html else "text")
+    docs = build_docs(content)
+    for doc in docs:
+        verdicts(doc, args.html, model)
+    print(f"# {'HTML' if args.html else 'text'} model {model.name} {model.version}; content {CONTENT.relative_to(REPO)}")
+    numbers = report(docs, content["shapes"], args.show_misses)
+    if args.json:
+        args.json.write_text(json.dumps({"mode": "html" if args.html else "text", **numbers}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
