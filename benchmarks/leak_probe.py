@@ -9,7 +9,7 @@ each on three different host articles, plus each article alone (a control) and a
 with two or three blocks. It cleans them with the shipped model and reports, by kind and position,
 the share of the block's lines dropped and of blocks dropped whole, and the host lines kept.
 
-    .venv/bin/python benchmarks/leak_probe.py [--html] [--json out.json] [--show-misses]
+    .venv/bin/python benchmarks/leak_probe.py [--html] [--model M.json] [--json out.json] [--show-misses]
 
 `--html` builds each document as a page instead (the article's lines as <h2>/<p>/<li> inside
 <article>, a block as a <div> of <p> at its place, like a widget a CMS drops into the story) and
@@ -230,11 +230,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--html", action="store_true", help="build pages and clean them with the HTML model")
     ap.add_argument("--json", type=Path, help="also write the numbers to this file")
     ap.add_argument("--show-misses", action="store_true", help="list every kept foreign and dropped host line")
+    ap.add_argument("--model", type=Path, help="a model artifact (.json) instead of the shipped one")
     args = ap.parse_args(argv)
-    from classifiers import default_model
+    from classifiers.model import load
 
     content = json.loads(CONTENT.read_text(encoding="utf-8"))
-    model = default_model("html" if args.html else "text")
+    model = load(args.model, mode="html" if args.html else "text")
     docs = build_docs(content)
     for doc in docs:
         verdicts(doc, args.html, model)
