@@ -85,7 +85,8 @@ def build_docs(content: dict) -> list[dict]:
             for k in range(HOSTS_PER_CELL):
                 name = names[(i + 4 * p + 3 * k) % len(names)]
                 variant = blocks[kind][(p + k) % len(blocks[kind])]
-                docs.append(build_doc(f"{kind}/{position}/{name}", name, articles[name], [(kind, variant, position)], rng))
+                inserts = [(kind, variant, position)]
+                docs.append(build_doc(f"{kind}/{position}/{name}", name, articles[name], inserts, rng))
     foreign = list(content["foreign"])
     for name in names:  # two or three blocks in one document, page furniture only at the top
         for k in range(2):
@@ -239,7 +240,8 @@ def main(argv: list[str] | None = None) -> int:
     docs = build_docs(content)
     for doc in docs:
         verdicts(doc, args.html, model)
-    print(f"# {'HTML' if args.html else 'text'} model {model.name} {model.version}; content {CONTENT.relative_to(REPO)}")
+    mode = "HTML" if args.html else "text"
+    print(f"# {mode} model {model.name} {model.version}; content {CONTENT.relative_to(REPO)}")
     numbers = report(docs, content["shapes"], args.show_misses)
     if args.json:
         args.json.write_text(json.dumps({"mode": "html" if args.html else "text", **numbers}, indent=1))
