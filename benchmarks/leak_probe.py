@@ -9,11 +9,11 @@ each on three different host articles, plus each article alone (a control) and a
 with two or three blocks. It cleans them with the shipped model and reports, by kind and position,
 the share of the block's lines dropped and of blocks dropped whole, and the host lines kept.
 
-    .venv/bin/python benchmarks/leak_probe.py [--html] [--model M.json] [--json out.json] [--show-misses]
+    .venv/bin/python benchmarks/leak_probe.py [--html [div|aside|widget]] [--model M.json] [--json F] [--show-misses]
 
-`--html` builds each document as a page instead (the article's lines as <h2>/<p>/<li> inside
-<article>, a block as a <div> of <p> at its place, like a widget a CMS drops into the story) and
-cleans it with the HTML model.
+`--html` builds each document as a page instead (a site header and footer; the article's lines as
+<h2>/<p>/<li> inside <article>; a block as a bare <div> of <p> at its place, like a widget a CMS
+drops into the story, or as an <aside>, or a <div class="widget">) and cleans it with the HTML model.
 """
 from __future__ import annotations
 
@@ -111,8 +111,16 @@ PAGE_TAIL = ("</article></main><footer><p><a href=\"/about\">About us</a> | <a h
              "<a href=\"/terms\">Terms</a></p><p>© 2024 The Courier Ltd</p></footer></body></html>")
 
 
-def as_page(doc: dict) -> str:
-    """The document as HTML: the article in <article>, each block a <div> of paragraphs at its place."""
+# How a leaked block is wrapped in a page: with no markup of its own (a bare <div>), as an <aside>,
+# or with the class names widgets usually carry.
+BLOCK_MARKUP = {"div": ("<div>", "</div>"), "aside": ("<aside>", "</aside>"),
+                "widget": ('<div class="widget">', "</div>")}
+
+
+def as_page(doc: dict, markup: str = "div") -> str:
+    """The document as HTML: the article in <article>, each block a wrapper (`BLOCK_MARKUP`) of
+    paragraphs at its place."""
+    opening, closing = BLOCK_MARKUP[markup]
     title = html_lib.escape(doc["host"].replace("_", " ").capitalize())
     out, block, in_list = [PAGE_HEAD.format(title=title)], None, False
     for line in doc["lines"]:
@@ -121,11 +129,11 @@ def as_page(doc: dict) -> str:
             out.append("</ul>")
             in_list = False
         if block is not None and line.get("block") != block:
-            out.append("</div>")
+            out.append(closing)
             block = None
         if line["owner"] != "host":
             if block is None:
-                out.append("<div>")
+                out.append(opening)
                 block = line["block"]
             out.append(f"<p>{text}</p>")
         elif line["role"] == "subheading":
@@ -138,17 +146,18 @@ def as_page(doc: dict) -> str:
         else:
             out.append(f"<p>{text}</p>")
     out.append("</ul>" if in_list else "")
-    out.append("</div>" if block is not None else "")
+    out.append(closing if block is not None else "")
     out.append(PAGE_TAIL)
     return "".join(out)
 
 
-def verdicts(doc: dict, as_html: bool, model) -> None:
-    """Set `kept`, `score` and `kind` on each line of the document from one clean() call."""
+def verdicts(doc: dict, html_markup: str | None, model) -> None:
+    """Set `kept`, `score` and `kind` on each line of the document from one clean() call, on its text
+    (`html_markup` None) or on it as a page with blocks in that markup."""
     from classifiers import clean
 
-    if as_html:
-        result = clean(html=as_page(doc), model=model)
+    if html_markup:
+        result = clean(html=as_page(doc, html_markup), model=model)
         # One block element per line: match lines to segments by their text, in reading order.
         segments, at = list(result.segments), 0
         for line in doc["lines"]:
@@ -228,7 +237,9 @@ def report(docs: list[dict], shapes: dict[str, str], show_misses: bool) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--html", action="store_true", help="build pages and clean them with the HTML model")
+    ap.add_argument("--html", nargs="?", const="div", choices=sorted(BLOCK_MARKUP),
+                    help="build pages and clean them with the HTML model; a block is a bare <div> of <p> "
+                         "(default), an <aside>, or a <div class=\"widget\">")
     ap.add_argument("--json", type=Path, help="also write the numbers to this file")
     ap.add_argument("--show-misses", action="store_true", help="list every kept foreign and dropped host line")
     ap.add_argument("--model", type=Path, help="a model artifact (.json) instead of the shipped one")
@@ -240,11 +251,12 @@ def main(argv: list[str] | None = None) -> int:
     docs = build_docs(content)
     for doc in docs:
         verdicts(doc, args.html, model)
-    mode = "HTML" if args.html else "text"
+    mode = f"HTML ({args.html} blocks)" if args.html else "text"
     print(f"# {mode} model {model.name} {model.version}; content {CONTENT.relative_to(REPO)}")
     numbers = report(docs, content["shapes"], args.show_misses)
     if args.json:
-        args.json.write_text(json.dumps({"mode": "html" if args.html else "text", **numbers}, indent=1))
+        args.json.write_text(json.dumps({"mode": "html" if args.html else "text", "block_markup": args.html,
+                                         **numbers}, indent=1))
     return 0
 
 

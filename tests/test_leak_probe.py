@@ -55,14 +55,14 @@ def test_blocks_sit_where_their_position_says_and_the_article_stays_whole_and_in
                 assert host[0] < i < host[-1]
 
 
-@pytest.mark.parametrize("as_html", [False, True], ids=["text", "html"])
-def test_each_line_gets_the_verdict_of_its_own_segment(docs, as_html):
+@pytest.mark.parametrize("markup", [None, *leak_probe.BLOCK_MARKUP])
+def test_each_line_gets_the_verdict_of_its_own_segment(docs, markup):
     _, built = docs
     doc = next(d for d in built if d["id"].startswith("lottery_results/middle/"))
-    model = default_model("html" if as_html else "text")
-    leak_probe.verdicts(doc, as_html, model)
+    model = default_model("html" if markup else "text")
+    leak_probe.verdicts(doc, markup, model)
     assert all(line["score"] is not None for line in doc["lines"])  # every line found among the segments
-    result = clean(html=leak_probe.as_page(doc), model=model) if as_html else clean(
+    result = clean(html=leak_probe.as_page(doc, markup), model=model) if markup else clean(
         "\n".join(line["text"] for line in doc["lines"]), model=model)
     for line in doc["lines"]:
         wanted = " ".join(line["text"].removeprefix("• ").split())
