@@ -183,6 +183,74 @@ def verdicts(doc: dict, html_markup: str | None, model) -> None:
         line["kind"] = best.kind.value if best else None
 
 
+def pages_available() -> bool:
+    from classifiers.training.data import PAGES_FILE, default_data_dir
+
+    return (default_data_dir() / PAGES_FILE).is_file()
+
+
+def real_page_probe(content: dict, markup: str, model, pages_per_cell: int = HOSTS_PER_CELL) -> dict:
+    """The same blocks spliced into real article pages of the shared data (`--real-pages`): as `markup`
+    right before the first paragraph of the ground truth, after a middle one, or after the last one.
+    Prints the table; returns (kind or shape or "all", position or "all") → [lines dropped, lines,
+    blocks dropped whole, blocks]."""
+    import gzip
+
+    import lxml.html
+
+    from classifiers import clean
+    from classifiers.training.data import PAGES_FILE, default_data_dir
+
+    hosts = []
+    with gzip.open(default_data_dir() / PAGES_FILE, "rt", encoding="utf-8") as fh:
+        for raw in fh:
+            page = json.loads(raw)
+            if page["page_type"] == "article" and page["article"].strip():
+                hosts.append(page)
+    hosts = hosts[::7]  # a spread of sites, fixed
+    opening, closing = BLOCK_MARKUP[markup]
+    blocks = {**content["foreign"], **content["furniture"]}
+    tally = defaultdict(lambda: [0, 0, 0, 0])
+    used = 0
+    for kind, variants in blocks.items():
+        for p, position in enumerate(POSITIONS):
+            done = 0
+            while done < pages_per_cell and used < 10 * len(hosts):
+                page = hosts[used % len(hosts)]
+                used += 1
+                root = lxml.html.fromstring(page["html"])
+                paragraphs = [el for el in root.iter("p")
+                              if len(el.text_content().strip()) > 40 and el.text_content().strip()[:60] in page["article"]]
+                if len(paragraphs) < 3:
+                    continue
+                lines = variants[(p + done) % len(variants)]
+                block = lxml.html.fragment_fromstring(
+                    opening + "".join(f"<p>{html_lib.escape(t)}</p>" for t in lines) + closing)
+                if position == "top":
+                    paragraphs[0].addprevious(block)
+                else:
+                    (paragraphs[len(paragraphs) // 2] if position == "middle" else paragraphs[-1]).addnext(block)
+                result = clean(html=lxml.html.tostring(root, encoding="unicode"), model=model)
+                wanted = {" ".join(t.split()) for t in lines}
+                kept = sum(s.text in wanted and s.label.value == "article" for s in result.segments)
+                for key in ((kind, position), (kind, "all"), (content["shapes"].get(kind, "furniture"), position),
+                            (content["shapes"].get(kind, "furniture"), "all"), ("all", position), ("all", "all")):
+                    t = tally[key]
+                    t[0] += len(lines) - kept
+                    t[1] += len(lines)
+                    t[2] += kept == 0
+                    t[3] += 1
+                done += 1
+    print(f"real article pages of the shared data, blocks as {markup}: share of a block's lines dropped "
+          "(blocks dropped whole)")
+    print(f"{'kind':24}" + "".join(f"{p:>18}" for p in POSITIONS + ("all",)))
+    for kind in sorted(blocks) + sorted(set(content["shapes"].values())) + ["furniture", "all"]:
+        cells = [f"{share(t[0], t[1])} ({t[2]}/{t[3]})" if (t := tally.get((kind, p))) else "-"
+                 for p in POSITIONS + ("all",)]
+        print(f"{kind:24}" + "".join(f"{c:>18}" for c in cells))
+    return dict(tally)
+
+
 def share(hits: int, total: int) -> str:
     return f"{100 * hits / total:5.1f}%" if total else "    -"
 
@@ -243,11 +311,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="also write the numbers to this file")
     ap.add_argument("--show-misses", action="store_true", help="list every kept foreign and dropped host line")
     ap.add_argument("--model", type=Path, help="a model artifact (.json) instead of the shipped one")
+    ap.add_argument("--real-pages", action="store_true",
+                    help="with --html: splice the blocks into real article pages of the shared data instead")
     args = ap.parse_args(argv)
     from classifiers.model import load
 
     content = json.loads(CONTENT.read_text(encoding="utf-8"))
     model = load(args.model, mode="html" if args.html else "text")
+    if args.html and args.real_pages:
+        tally = real_page_probe(content, args.html, model)
+        if args.json:
+            dropped = {f"{k}/{p}": t[0] / t[1] for (k, p), t in sorted(tally.items()) if t[1]}
+            args.json.write_text(json.dumps({"mode": "html-real-pages", "block_markup": args.html,
+                                             "lines_dropped": dropped}, indent=1))
+        return 0
     docs = build_docs(content)
     for doc in docs:
         verdicts(doc, args.html, model)

@@ -67,3 +67,16 @@ def test_each_line_gets_the_verdict_of_its_own_segment(docs, markup):
     for line in doc["lines"]:
         wanted = " ".join(line["text"].removeprefix("• ").split())
         assert line["kept"] == (wanted in result.article)
+
+
+@pytest.mark.skipif(not leak_probe.pages_available(), reason="shared datasets absent")
+def test_real_page_splices_count_every_line_of_every_block_once(docs):
+    content, _ = docs
+    box = content["foreign"]["lottery_results"][0]
+    one_kind = {**content, "foreign": {"lottery_results": [box]}, "furniture": {}}
+    tally = leak_probe.real_page_probe(one_kind, "aside", default_model("html"), pages_per_cell=1)
+    for position in leak_probe.POSITIONS:  # one page per position, every line of its block counted
+        dropped, lines, whole, blocks = tally[("lottery_results", position)]
+        assert (lines, blocks) == (len(box), 1) and 0 <= dropped <= lines and whole == (dropped == lines)
+    assert tally[("all", "all")][1:4:2] == [3 * len(box), 3]
+    assert tally[("numeric/tabular", "all")] == tally[("all", "all")]
