@@ -219,8 +219,8 @@ def real_page_probe(content: dict, markup: str, model, pages_per_cell: int = HOS
                 page = hosts[used % len(hosts)]
                 used += 1
                 root = lxml.html.fromstring(page["html"])
-                paragraphs = [el for el in root.iter("p")
-                              if len(el.text_content().strip()) > 40 and el.text_content().strip()[:60] in page["article"]]
+                paragraphs = [el for el in root.iter("p") if len(text := el.text_content().strip()) > 40
+                              and text[:60] in page["article"]]  # paragraphs of the ground truth
                 if len(paragraphs) < 3:
                     continue
                 lines = variants[(p + done) % len(variants)]
