@@ -233,22 +233,37 @@ def real_page_probe(content: dict, markup: str, model, pages_per_cell: int = HOS
                 result = clean(html=lxml.html.tostring(root, encoding="unicode"), model=model)
                 wanted = {" ".join(t.split()) for t in lines}
                 kept = sum(s.text in wanted and s.label.value == "article" for s in result.segments)
-                for key in ((kind, position), (kind, "all"), (content["shapes"].get(kind, "furniture"), position),
-                            (content["shapes"].get(kind, "furniture"), "all"), ("all", position), ("all", "all")):
-                    t = tally[key]
-                    t[0] += len(lines) - kept
-                    t[1] += len(lines)
-                    t[2] += kept == 0
-                    t[3] += 1
+                count_block(tally, kind, position, content["shapes"], len(lines) - kept, len(lines))
                 done += 1
     print(f"real article pages of the shared data, blocks as {markup}: share of a block's lines dropped "
           "(blocks dropped whole)")
-    print(f"{'kind':24}" + "".join(f"{p:>18}" for p in POSITIONS + ("all",)))
-    for kind in sorted(blocks) + sorted(set(content["shapes"].values())) + ["furniture", "all"]:
-        cells = [f"{share(t[0], t[1])} ({t[2]}/{t[3]})" if (t := tally.get((kind, p))) else "-"
-                 for p in POSITIONS + ("all",)]
-        print(f"{kind:24}" + "".join(f"{c:>18}" for c in cells))
+    print_table(tally, sorted(blocks) + sorted(set(content["shapes"].values())) + ["furniture", "all"])
     return dict(tally)
+
+
+def count_block(tally: dict, kind: str, position: str, shapes: dict[str, str], dropped: int, lines: int) -> None:
+    """Add one block to the tally of its kind, its shape and all blocks, at its position and overall:
+    (row, column) → [lines dropped, lines, blocks dropped whole, blocks]."""
+    shape = shapes.get(kind, "furniture")
+    for row in (kind, shape, "all"):
+        for column in (position, "all"):
+            t = tally[(row, column)]
+            t[0] += dropped
+            t[1] += lines
+            t[2] += dropped == lines
+            t[3] += 1
+
+
+def print_table(tally: dict, rows: list[str | None]) -> None:
+    """One line per row (None: the "by shape:" divider), one column per position and "all"."""
+    print(f"{'kind':24}" + "".join(f"{p:>18}" for p in POSITIONS + ("all",)))
+    for row in rows:
+        if row is None:
+            print("by shape:")
+            continue
+        cells = [f"{share(t[0], t[1])} ({t[2]}/{t[3]})" if (t := tally.get((row, p))) else "-"
+                 for p in POSITIONS + ("all",)]
+        print(f"{row:24}" + "".join(f"{c:>18}" for c in cells))
 
 
 def share(hits: int, total: int) -> str:
@@ -259,38 +274,20 @@ def report(docs: list[dict], shapes: dict[str, str], show_misses: bool) -> dict:
     host = [line for d in docs for line in d["lines"] if line["owner"] == "host"]
     controls = [d for d in docs if d["n_blocks"] == 0]
     whole = sum(all(line["kept"] for line in d["lines"]) for d in controls)
-    lines_by = defaultdict(lambda: [0, 0])  # (kind, position) → [dropped, total]
-    blocks_by = defaultdict(lambda: [0, 0])
+    tally = defaultdict(lambda: [0, 0, 0, 0])
     for d in docs:
         groups = defaultdict(list)
         for line in d["lines"]:
             if line["owner"] != "host":
                 groups[(line["owner"], line["position"], line["block"])].append(line)
         for (kind, position, _), lines in groups.items():
-            dropped = sum(not line["kept"] for line in lines)
-            for key in ((kind, position), (kind, "all"), (shapes.get(kind, "furniture"), position),
-                        (shapes.get(kind, "furniture"), "all"), ("all", position), ("all", "all")):
-                lines_by[key][0] += dropped
-                lines_by[key][1] += len(lines)
-                blocks_by[key][0] += dropped == len(lines)
-                blocks_by[key][1] += 1
+            count_block(tally, kind, position, shapes, sum(not line["kept"] for line in lines), len(lines))
     kept_host = sum(line["kept"] for line in host)
     print(f"documents {len(docs)}: host lines kept {share(kept_host, len(host))} ({kept_host}/{len(host)}); "
           f"controls returned whole {whole}/{len(controls)}")
     print("\nshare of a block's lines dropped (blocks dropped whole), by kind and position")
-    print(f"{'kind':24}" + "".join(f"{p:>18}" for p in POSITIONS + ("all",)))
-    kinds = sorted({k for k, _ in lines_by if k not in set(shapes.values()) | {"all", "furniture"}})
-    shape_rows = sorted(set(shapes.values())) + ["furniture", "all"]
-    for kind in kinds + [None] + shape_rows:
-        if kind is None:
-            print("by shape:")
-            continue
-        cells = []
-        for p in POSITIONS + ("all",):
-            d, n = lines_by[(kind, p)]
-            bd, bn = blocks_by[(kind, p)]
-            cells.append(f"{share(d, n)} ({bd}/{bn})" if n else "-")
-        print(f"{kind:24}" + "".join(f"{c:>18}" for c in cells))
+    kinds = sorted({k for k, _ in tally if k not in set(shapes.values()) | {"all", "furniture"}})
+    print_table(tally, kinds + [None] + sorted(set(shapes.values())) + ["furniture", "all"])
     if show_misses:
         print("\nforeign lines kept / host lines dropped:")
         for d in docs:
@@ -299,8 +296,8 @@ def report(docs: list[dict], shapes: dict[str, str], show_misses: bool) -> dict:
                     who = "host dropped" if line["owner"] == "host" else f"kept {line['owner']}/{line['position']}"
                     print(f"  {d['id']:40} {who:32} {line['score']!s:>6} {line['kind']!s:10} {line['text'][:70]}")
     return {"documents": len(docs), "host_lines_kept": kept_host / len(host), "controls_whole": whole / len(controls),
-            "lines_dropped": {f"{k}/{p}": v[0] / v[1] for (k, p), v in sorted(lines_by.items()) if v[1]},
-            "blocks_dropped_whole": {f"{k}/{p}": v[0] / v[1] for (k, p), v in sorted(blocks_by.items()) if v[1]}}
+            "lines_dropped": {f"{k}/{p}": v[0] / v[1] for (k, p), v in sorted(tally.items()) if v[1]},
+            "blocks_dropped_whole": {f"{k}/{p}": v[2] / v[3] for (k, p), v in sorted(tally.items()) if v[3]}}
 
 
 def main(argv: list[str] | None = None) -> int:
