@@ -311,6 +311,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--real-pages", action="store_true",
                     help="with --html: splice the blocks into real article pages of the shared data instead")
     args = ap.parse_args(argv)
+    if args.real_pages and not args.html:
+        ap.error("--real-pages splices the blocks into pages: it needs --html")
     from classifiers.model import load
 
     content = json.loads(CONTENT.read_text(encoding="utf-8"))

@@ -80,3 +80,10 @@ def test_real_page_splices_count_every_line_of_every_block_once(docs):
         assert (lines, blocks) == (len(box), 1) and 0 <= dropped <= lines and whole == (dropped == lines)
     assert tally[("all", "all")][1:4:2] == [3 * len(box), 3]
     assert tally[("numeric/tabular", "all")] == tally[("all", "all")]
+
+
+def test_real_pages_without_html_is_a_usage_error_not_a_text_run(capsys):
+    with pytest.raises(SystemExit) as stop:
+        leak_probe.main(["--real-pages"])
+    assert stop.value.code == 2
+    assert "--real-pages" in capsys.readouterr().err
