@@ -32,6 +32,10 @@ _SPACES = "\t\x1f\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2
 _NORMALISE = str.maketrans({**{c: None for c in _INVISIBLE + _CONTROL}, **{c: " " for c in _SPACES}})
 _VISIBLE = re.compile(f"[^\\s{re.escape(_INVISIBLE + _CONTROL)}]")
 _BULLET_START = re.compile(r"^(?:[-*•·▪►–—]|\d{1,3}[.)])\s")
+# Chinese and Japanese run their words together: a line may break before any of these characters
+# (ideographs, kana, the full-width punctuation and forms), so a wrapped line of them is a full one.
+_FULL_STOPS = ("。", "！", "？", "」", "』", "”", "）")
+_NO_SPACE_SCRIPT = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _PLAIN_LINE = re.compile(r"[^\n ](?:[^\n]*[^\n ])?")  # a line of printable text without its end spaces
 
 # Text-browser dumps (lynx, links, elinks) mark every link "[12]" in the text and list the targets
@@ -136,6 +140,11 @@ def _joins_next(line: str, next_line: str, width: int, blank_between: bool) -> b
     if blank_between or _BULLET_START.match(next_line):
         return False
     first_word = next_line.split(" ", 1)[0]
+    if _NO_SPACE_SCRIPT.search(first_word):
+        # Chinese or Japanese: a line may break before any character, so a wrapped line is a full
+        # one, and a full stop ends a paragraph. (By the rule below, every short title before a
+        # paragraph of Chinese, a "word" of a hundred characters, would be joined to it.)
+        return len(line) >= width and not line.endswith(_FULL_STOPS)
     return len(line) + 1 + len(first_word) > width
 
 
@@ -256,7 +265,17 @@ def _segment_lines(text: str) -> list[Segment]:
             parts.append(t)
             end = e
             continue
-        segments.append(Segment(" ".join(parts), start, end, n_lines=len(parts)))
+        segments.append(Segment(_rejoin(parts), start, end, n_lines=len(parts)))
         start, end, parts = s, e, [t]
-    segments.append(Segment(" ".join(parts), start, end, n_lines=len(parts)))
+    segments.append(Segment(_rejoin(parts), start, end, n_lines=len(parts)))
     return segments
+
+
+def _rejoin(parts: list[str]) -> str:
+    """A wrapped paragraph's lines as one line: a space where the editor broke between words, none
+    between two characters of a script written without spaces."""
+    text = parts[0]
+    for part in parts[1:]:
+        glued = _NO_SPACE_SCRIPT.match(text[-1]) and _NO_SPACE_SCRIPT.match(part)
+        text = f"{text}{part}" if glued else f"{text} {part}"
+    return text

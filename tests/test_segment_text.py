@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from classifiers import segment_text as segment_text_module
-from classifiers.segment_text import normalise, segment_text
+from classifiers.segment_text import _NO_SPACE_SCRIPT, normalise, segment_text
 
 # Characters the module promises to drop from Segment.text without shifting offsets.
 INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
@@ -51,14 +51,21 @@ def assert_segment_invariants(text: str, segments) -> None:
         coverage[seg.end] -= 1
         raw = text[seg.start : seg.end]
         assert is_visible(raw[0]) and is_visible(raw[-1]), repr(raw)
-        # Line breaks and all spaces collapse to one space, so this holds for joined segments too.
-        assert normalise(raw) == seg.text
+        # Line breaks and all spaces collapse to one space, so this holds for joined segments too
+        # (but for the line breaks between two Chinese or Japanese characters, which go).
+        assert glued(normalise(raw)) == glued(seg.text)
         assert seg.n_lines >= 1
     covered = np.cumsum(coverage)[:-1]
     visible = visible_mask(text)
     assert np.all(covered[visible] == 1), "a visible character lies outside every segment"
     # Nothing is lost or reordered: the segments read back as the whole normalised text.
-    assert " ".join(s.text for s in segments) == normalise(text)
+    assert glued(" ".join(s.text for s in segments)) == glued(normalise(text))
+
+
+def glued(text: str) -> str:
+    """`text` without the spaces between two characters of a script written without spaces."""
+    cjk = _NO_SPACE_SCRIPT.pattern
+    return re.sub(f"(?<={cjk}) (?={cjk})", "", text)
 
 
 def spans(text: str) -> list[str]:
@@ -275,6 +282,37 @@ def test_long_one_line_paragraphs_and_short_lines_are_not_joined():
     segs = segment_text(text)
     assert [s.text for s in segs] == lines
     assert all(s.n_lines == 1 for s in segs)
+
+
+# Written for the tests: a title and three paragraphs of a Chinese news story (no spaces between words).
+CHINESE_TITLE = "港口工人罢工进入第三天"
+CHINESE_PARAGRAPHS = [
+    "哈勒姆湾港的码头工人周一早上六点停工，导致四十多艘船只的装卸工作停止，三公里长的码头上集装箱堆积如山。"
+    "工会在周日深夜谈判破裂后发起罢工，这是该港口十九年来首次全面停工。",
+    "争议的焦点是一项拟议的排班制度，该制度将使起重机操作员和绑扎工人轮流上十二小时班，提前通知时间可能只有十个小时。"
+    "码头运营商表示，这一变化是为了应对现在不定时到达的大型船只。",
+    "“没有人想在雨中站在门口，”工会分会秘书在二号门外通过扩音器说。“但我们周五收到一份文件，并被告知要在周日之前签字。”",
+]
+
+
+def test_chinese_paragraphs_of_similar_length_are_not_taken_for_a_wrapped_text():
+    # Paragraphs of ~70-90 characters look "wrapped at a fixed width"; by the rule for spaced
+    # scripts the title, one "word" shorter than the next paragraph's first "word", would join it.
+    lines = ["首页 | 新闻 | 体育", CHINESE_TITLE] + CHINESE_PARAGRAPHS + ["关于我们 | 联系我们"]
+    text = "\n".join(lines)
+    segs = segment_text(text)
+    assert [s.text for s in segs] == lines
+    assert_segment_invariants(text, segs)
+
+
+def test_hard_wrapped_chinese_is_joined_at_full_lines_and_split_at_full_stops():
+    width = 36
+    wrapped = ["\n".join(p[i:i + width] for i in range(0, len(p), width)) for p in CHINESE_PARAGRAPHS]
+    text = CHINESE_TITLE + "\n" + "\n".join(wrapped)  # no blank lines: only full lines continue
+    segs = segment_text(text)
+    assert [s.text for s in segs] == [CHINESE_TITLE] + CHINESE_PARAGRAPHS  # no space where a line broke
+    assert [s.n_lines for s in segs[1:]] == [w.count("\n") + 1 for w in wrapped]
+    assert_segment_invariants(text, segs)
 
 
 def bullet_document(after_prefix: str) -> tuple[str, list[str]]:
