@@ -62,6 +62,17 @@ STOP_WORDS: dict[str, frozenset[str]] = {
     ),
 }
 
+# Chinese and Japanese write their words without spaces: documents in them are tokenised into
+# characters (`textstats`), and these single-character function words (particles, auxiliaries,
+# pronouns) play the part of stop words: frequent in prose, rare in menus and labels.
+CHARACTER_STOP_WORDS: dict[str, frozenset[str]] = {
+    "zh": frozenset("的了是在和有我他她它们这那也就都而及与着或被把不一个为之以于其所从到对很会要说"),
+    "ja": frozenset("のにはをたがでてとしれさもなかるいうよりからまでへやだすこそ"),
+}
+# Their full stops and commas (the ASCII ones count everywhere).
+FULL_STOPS = "。！？"
+FULL_COMMAS = "，、"
+
 # Words that label controls, menus and site furniture rather than carry content.
 UI_WORDS = frozenset(
     """home menu login log logout sign signin signup register account cart basket checkout search

@@ -14,6 +14,8 @@ from . import cues, language, textstats, topic
 from .arrays import distance_since, distance_until, run_ids, run_mean, run_position, shift, window_mean
 
 _PROSE_MIN_WORDS = 10
+_SENTENCE_FINAL = ".!?\"'”’)"
+_SENTENCE_FINAL_CJK = _SENTENCE_FINAL + cues.FULL_STOPS + "」』）"
 _SHORT_WORDS = 8
 _NEIGHBOUR_OFFSETS = (-2, -1, 1, 2)
 _FOREIGN_LANG_MIN_CHARS = 150
@@ -127,7 +129,8 @@ def _own_features(texts: list[str], stats: textstats.TextStats, lang: str) -> di
     three_dots = (stats.n_chars >= 3) & (last_code == dot)
     three_dots &= (stats.codes[np.maximum(last_at - 1, 0)] == dot) & (stats.codes[np.maximum(last_at - 2, 0)] == dot)
     ends_ellipsis = three_dots | (last_code == ord("…"))
-    f["ends_sentence"] = _is_one_of(last_code, ".!?\"'”’)") & ~ends_ellipsis
+    f["ends_sentence"] = _is_one_of(last_code, _SENTENCE_FINAL_CJK if stats.by_character else _SENTENCE_FINAL)
+    f["ends_sentence"] &= ~ends_ellipsis
     f["ends_colon"] = last_code == ord(":")
     f["ends_ellipsis"] = ends_ellipsis
     f["ends_alnum"] = (stats.flags[last_at] & textstats.ALNUM) != 0
@@ -135,7 +138,7 @@ def _own_features(texts: list[str], stats: textstats.TextStats, lang: str) -> di
     f["starts_bullet"] = _line_starts_with(cues.BULLET_START, texts)
     f["all_caps"] = (f["upper_ratio"] > 0.8) & (stats.n_alpha >= 3)
     f["log_sentences"] = np.log1p(stats.count_sentence_ends())
-    f["commas_per_word"] = _ratio(stats.count_class(textstats.COMMA), words)
+    f["commas_per_word"] = _ratio(stats.count_commas(), words)
     f["teaser_prefix"] = _line_starts_with(cues.TEASER_PREFIX, texts)
     f["copyright"] = (stats.count_class(textstats.COPYRIGHT_SIGN) + stats.count_cue(textstats.CUE_COPYRIGHT)) > 0
     f["key_value"] = _line_starts_with(cues.KEY_VALUE, texts)

@@ -18,8 +18,13 @@ from . import cues, topic
 # Character classes, one bit each in a uint16 lookup table over the BMP.
 ALNUM, ALPHA, UPPER, DIGIT, PUNCT = 1, 2, 4, 8, 16
 COMMA, COPYRIGHT_SIGN, URL_CHAR, SEPARATOR, CURRENCY, SENTENCE_END, CLOSER, LOWER = (1 << i for i in range(5, 13))
+FULL_STOP, FULL_COMMA, IDEOGRAPH = (1 << i for i in range(13, 16))  # Chinese and Japanese documents only
 _SPECIAL = ((",", COMMA), ("©", COPYRIGHT_SIGN), ("@#", URL_CHAR), (cues.SEPARATOR_CHARS, SEPARATOR),
-            (cues.CURRENCY, CURRENCY), (".!?…", SENTENCE_END), (" \n\"'”’)", CLOSER))
+            (cues.CURRENCY, CURRENCY), (".!?…", SENTENCE_END), (" \n\"'”’)", CLOSER),
+            (cues.FULL_STOPS, FULL_STOP), (cues.FULL_COMMAS, FULL_COMMA))
+# Characters that are words or parts of words of their own in Chinese and Japanese: kana and the
+# unified ideographs (and their extension A and compatibility blocks).
+_IDEOGRAPH_RANGES = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 
 
 CUE_STOP, CUE_UI, CUE_FOOTER, CUE_COPYRIGHT, CUE_MONTH, CUE_URL, CUE_NUMERIC, CUE_UNIT = (1 << i for i in range(8))
@@ -29,7 +34,8 @@ CUE_STOP, CUE_UI, CUE_FOOTER, CUE_COPYRIGHT, CUE_MONTH, CUE_URL, CUE_NUMERIC, CU
 def _cue_bits(lang: str) -> dict[str, int]:
     """Word → CUE_* bits for the document language (built once per language, then read-only)."""
     bits: dict[str, int] = {}
-    for words, bit in ((cues.STOP_WORDS.get(lang, cues.STOP_WORDS["en"]), CUE_STOP), (cues.UI_WORDS, CUE_UI),
+    stop_words = cues.CHARACTER_STOP_WORDS.get(lang) or cues.STOP_WORDS.get(lang, cues.STOP_WORDS["en"])
+    for words, bit in ((stop_words, CUE_STOP), (cues.UI_WORDS, CUE_UI),
                        (cues.FOOTER_WORDS, CUE_FOOTER), (cues.COPYRIGHT_WORDS, CUE_COPYRIGHT),
                        (cues.MONTHS, CUE_MONTH), (cues.URL_WORDS, CUE_URL)):
         for w in words:
@@ -63,6 +69,8 @@ def _flags(ch: str) -> int:
     for chars, bit in _SPECIAL:
         if ch in chars:
             bits |= bit
+    if any(lo <= ord(ch) <= hi for lo, hi in _IDEOGRAPH_RANGES):
+        bits |= IDEOGRAPH
     return bits
 
 
@@ -101,6 +109,7 @@ class TextStats:
     tok_seg: np.ndarray  # segment of every token
     tok_ends: np.ndarray  # offset in `joined` just after every token
     vocab_bits: np.ndarray  # CUE_* bits of every vocabulary word
+    by_character: bool = False  # a Chinese or Japanese document: tokens are characters, full stops count
 
     @property
     def n(self) -> int:
@@ -116,10 +125,17 @@ class TextStats:
         return _segment_sums((self.flags & bit) != 0, self.seg_starts, self.seg_starts + self.n_chars.astype(np.int64))
 
     def count_sentence_ends(self) -> np.ndarray:
-        """Per segment: sentence-final punctuation followed by a space, a quote or the line end."""
+        """Per segment: sentence-final punctuation followed by a space, a quote or the line end (and,
+        in Chinese and Japanese, every full stop: no space follows one there)."""
         closes = np.concatenate(((self.flags[1:] & CLOSER) != 0, [True]))
         ends = ((self.flags & SENTENCE_END) != 0) & closes
+        if self.by_character:
+            ends |= (self.flags & FULL_STOP) != 0
         return _segment_sums(ends, self.seg_starts, self.seg_starts + self.n_chars.astype(np.int64))
+
+    def count_commas(self) -> np.ndarray:
+        """Per segment: commas (and, in Chinese and Japanese, their full-width and enumeration commas)."""
+        return self.count_class(COMMA | FULL_COMMA) if self.by_character else self.count_class(COMMA)
 
     def count_matches_after_numbers(self, pattern) -> np.ndarray:
         """Per segment: numeric tokens followed by `pattern` (units, scores, minutes…)."""
@@ -147,15 +163,20 @@ def compute(texts: list[str], lang: str) -> TextStats:
     def count(bit: int) -> np.ndarray:
         return _segment_sums((flags & bit) != 0, starts, ends)
 
-    # Tokens are the runs of alphanumeric characters (what the regex [^\W_]+ finds).
+    # Tokens are the runs of alphanumeric characters (what the regex [^\W_]+ finds); in a Chinese or
+    # Japanese document, each ideograph or kana is a token of its own.
+    by_character = lang in cues.CHARACTER_STOP_WORDS
     alnum = (flags & ALNUM) != 0
-    edges = np.diff(np.concatenate(([False], alnum, [False])).astype(np.int8))
-    tok_starts = np.flatnonzero(edges == 1)
-    tok_ends = np.flatnonzero(edges == -1)
-    # The tokens themselves: every non-token character becomes a space, then one C-level split.
-    # Token characters are never whitespace and lower() never makes any, so the split yields exactly
-    # one token per ALNUM run (even where lower-casing changes a token's length).
-    tokens = np.where(alnum, codes, np.uint32(32)).tobytes().decode("utf-32-le").lower().split()
+    if by_character:
+        tok_starts, tok_ends, tokens = _character_tokens(joined, alnum, (flags & IDEOGRAPH) != 0)
+    else:
+        edges = np.diff(np.concatenate(([False], alnum, [False])).astype(np.int8))
+        tok_starts = np.flatnonzero(edges == 1)
+        tok_ends = np.flatnonzero(edges == -1)
+        # The tokens themselves: every non-token character becomes a space, then one C-level split.
+        # Token characters are never whitespace and lower() never makes any, so the split yields
+        # exactly one token per ALNUM run (even where lower-casing changes a token's length).
+        tokens = np.where(alnum, codes, np.uint32(32)).tobytes().decode("utf-32-le").lower().split()
     tok_seg = np.searchsorted(starts, tok_starts, side="right") - 1
     vocab = list(dict.fromkeys(tokens))
     index = {t: i for i, t in enumerate(vocab)}
@@ -207,4 +228,17 @@ def compute(texts: list[str], lang: str) -> TextStats:
         tok_seg=tok_seg,
         tok_ends=tok_ends,
         vocab_bits=vocab_bits,
+        by_character=by_character,
     )
+
+
+def _character_tokens(joined: str, alnum: np.ndarray, ideograph: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Token starts, ends and texts when every ideograph or kana is a token and other alphanumeric
+    runs (Latin words, numbers) stay whole: a run also breaks before and after each such character."""
+    before = np.concatenate(([False], alnum[:-1]))
+    before_ideograph = np.concatenate(([False], ideograph[:-1]))
+    after = np.concatenate((alnum[1:], [False]))
+    after_ideograph = np.concatenate((ideograph[1:], [False]))
+    starts = np.flatnonzero(alnum & (~before | ideograph | before_ideograph))
+    ends = np.flatnonzero(alnum & (~after | ideograph | after_ideograph)) + 1
+    return starts, ends, [joined[a:b].lower() for a, b in zip(starts.tolist(), ends.tolist())]

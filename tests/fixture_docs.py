@@ -11,6 +11,10 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "text"
 KNOWN_MISSES = {
     "heatwave_water": "keeps the masthead, unsubscribe footer and copyright line of a hard-wrapped newsletter",
     "train_reopening": "keeps the last line (a price) of the PHONE SPECS box inserted between paragraphs",
+    # The models learnt from English pages only; Chinese and Japanese are tokenised into characters
+    # (test_pipeline.py checks what that gets right).
+    "library_reopening_zh": "keeps the dateline and drops the short last paragraph",
+    "library_reopening_ja": "keeps the top menu line (0.34, just above the cut of half the best score)",
 }
 
 
@@ -37,6 +41,12 @@ def load(path: Path) -> FixtureDoc:
 
 def all_fixtures() -> list[FixtureDoc]:
     return [load(p) for p in sorted(FIXTURES.glob("*.txt"))]
+
+
+def language_of(doc: FixtureDoc) -> str:
+    """A fixture in another language than English says so in its name's last part ("_zh", "_ja")."""
+    suffix = doc.name.rsplit("_", 1)[-1]
+    return suffix if len(suffix) == 2 else "en"
 
 
 def fully_right_example() -> FixtureDoc:

@@ -55,3 +55,27 @@ def test_neighbour_columns_are_shifted_copies():
     doc = featurize(["one two", "three four five six", "seven"], "en").matrix
     np.testing.assert_array_equal(doc[1:, COL["log_words@-1"]], doc[:-1, COL["log_words"]])
     assert doc[0, COL["log_words@-1"]] == -1.0  # outside the document
+
+
+def test_chinese_and_japanese_are_tokenised_into_characters_and_read_with_their_punctuation():
+    from classifiers import textstats
+
+    zh = ["首页 | 新闻 | 体育", "工人们周一停工了，码头上的集装箱堆积如山。工会说，这是十九年来的第一次。"]
+    stats = textstats.compute(zh, "zh")
+    assert stats.n_words[0] == 6  # each ideograph a word
+    assert stats.n_words[1] == sum(ch.isalnum() for ch in zh[1])
+    assert stats.n_stop[0] == 0 and stats.n_stop[1] >= 3  # 们 了 的 是 …: prose, not a menu
+    assert list(stats.count_sentence_ends()) == [0, 2]  # 。 ends a sentence with no space after it
+    assert list(stats.count_commas()) == [0, 2]
+    f = featurize(zh, "zh").matrix
+    assert f[1, FEATURE_NAMES.index("ends_sentence")] == 1.0 and f[0, FEATURE_NAMES.index("ends_sentence")] == 0.0
+    ja = textstats.compute(["港湾労働者のストライキ、三日目に突入"], "ja")
+    assert ja.n_stop[0] >= 2  # の に
+
+
+def test_a_few_chinese_characters_in_an_english_document_leave_its_words_as_they_were():
+    from classifiers import textstats
+
+    stats = textstats.compute(["Read this page in 中文 or English.", "Home"], "en")
+    assert stats.vocab[:5] == ["read", "this", "page", "in", "中文"]
+    assert list(stats.n_words) == [7, 1] and list(stats.count_sentence_ends()) == [1, 0]

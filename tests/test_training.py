@@ -26,6 +26,9 @@ def few_trees(monkeypatch):
         monkeypatch.setitem(params, "max_iter", 15)
 
 
+DOCS = 2 * len(all_fixtures())  # the fixtures, twice: the toy data set's documents per file
+
+
 def _write_dataset(root: Path) -> None:
     records = []
     for i, doc in enumerate(all_fixtures() * 2):
@@ -65,7 +68,7 @@ def test_train_writes_a_loadable_model_with_card(tmp_path):
                                                max_docs=None, progress=False)
     model = load_model(json_path)
     meta = json.loads(json_path.read_text())
-    assert meta["training"]["documents"]["contaminated"] == 16
+    assert meta["training"]["documents"]["contaminated"] == 2 * len(all_fixtures())
     assert model.decision == train.shipped_rule("text")  # the rule the CV measured is the one shipped
     assert meta["cv"]["relative_threshold"] == model.decision.relative
     assert set(meta["cv"]["groups"]) >= {"text-blocks", "text-naive", "contaminated"}
@@ -79,7 +82,7 @@ def test_train_writes_a_loadable_model_with_card(tmp_path):
     assert html_model.mode == "html" and html_model.name == "boilercut-html"
     assert html_model.decision == train.shipped_rule("html")
     documents = json.loads(html_path.read_text())["training"]["documents"]
-    assert documents["html"] == 16 and documents["html-contaminated"] >= 1  # leaked-block variants of articles
+    assert documents["html"] == DOCS and documents["html-contaminated"] >= 1  # leaked-block variants of articles
     assert "DOM" in (tmp_path / "model" / "boilercut-html.md").read_text()
     page = clean(html="<body><p>" + "</p><p>".join(doc.article_lines) + "</p></body>", model=html_model)
     assert page.segments and page.segments[0].path
@@ -93,10 +96,10 @@ def test_evaluate_writes_a_report(tmp_path):
     report = train.evaluate_command(tmp_path / "data", tmp_path / "eval.json", folds=2, threshold=None, workers=1,
                                     max_docs=None, progress=False, predictions=predictions)
     saved = json.loads((tmp_path / "eval.json").read_text())
-    assert saved["text"]["groups"]["text-blocks"]["docs"] == 16
+    assert saved["text"]["groups"]["text-blocks"]["docs"] == DOCS
     assert 0.0 <= report["text"]["groups"]["text-blocks"]["word_f1"] <= 1.0
     assert saved["text"]["contaminated"]["controls_returned_whole"] is not None
-    assert saved["html"]["groups"]["html"]["docs"] == 16
+    assert saved["html"]["groups"]["html"]["docs"] == DOCS
     assert saved["html"]["html-contaminated"]["inserted_lines_dropped"]["all"] is not None
     # the text models carry the extracted-text gate, and the report says which documents it took
     gate = saved["text"]["extracted_text_gate"]
@@ -105,7 +108,7 @@ def test_evaluate_writes_a_report(tmp_path):
     assert gate["contaminated"] == gate["contaminated without insertions"]  # the tiny set has no insertions
     assert "extracted_text_gate" not in saved["html"]
     held_out = [json.loads(line) for line in predictions.with_suffix(".html.jsonl").read_text().splitlines()]
-    assert sum(r["dataset"] == "html" for r in held_out) == 16
+    assert sum(r["dataset"] == "html" for r in held_out) == DOCS
     assert all(set(r) == {"id", "dataset", "article", "scores"} for r in held_out)
     # the scores are the held-out segments' calibrated scores; the article holds as many segments as
     # the shipped rule keeps of them (scores within rounding of the cut are not counted)
