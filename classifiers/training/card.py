@@ -91,7 +91,8 @@ Calibration (Brier score of segment scores, out of fold): raw
 
 ## Limits
 - Trained on English-dominated data (1,345 of 1,358 pages are English); stop-word features exist
-  for de, fr, es, it, nl, pt, but quality outside English is not measured.
+  for de, fr, es, it, nl, pt, and Chinese and Japanese are read as characters with their particles
+  as stop words, but quality outside English is not measured.
 - Labels come from aligning page text with a human ground truth that usually excludes
   headlines, bylines and captions, so the model drops those too.
 """
