@@ -10,6 +10,7 @@ import re
 
 import numpy as np
 
+from . import cues, textstats
 from .arrays import shift
 from .features import DocumentFeatures
 from .segment_html import ATTR_COMMENT, ATTR_HIDDEN, ATTR_NEGATIVE, ATTR_POSITIVE, CONTEXT_BITS, TAG_IDS, HtmlPage
@@ -62,7 +63,9 @@ def _token_share(doc: DocumentFeatures, reference: str, n: int) -> np.ndarray:
     """Share of each segment's tokens that occur in `reference` (JSON-LD body, title)."""
     if not reference or not len(doc.tok_ids):
         return np.zeros(n)
-    words = set(_TOKEN.findall(reference.lower()))
+    # Cut as the document's own tokens were: by character in Chinese and Japanese.
+    by_character = doc.lang in cues.CHARACTER_STOP_WORDS
+    words = set(textstats.character_tokens(reference) if by_character else _TOKEN.findall(reference.lower()))
     in_ref = np.fromiter((v in words for v in doc.vocab), dtype=bool, count=len(doc.vocab))
     hits = np.bincount(doc.tok_seg, weights=in_ref[doc.tok_ids].astype(np.float64), minlength=n)
     return hits / np.maximum(np.bincount(doc.tok_seg, minlength=n), 1)

@@ -35,7 +35,7 @@ import dataclasses
 import re
 import unicodedata
 
-from .segment_text import normalise
+from .segment_text import span_text
 from .types import Segment
 
 # The characters Windows-1252 puts at bytes 0x80–0x9F (the five bytes it leaves undefined stay C1).
@@ -200,9 +200,10 @@ def without_c1(text: str) -> str:
 
 def repair_segments(text: str, segments: list[Segment]) -> list[Segment]:
     """The segments of `text` (as `without_c1` left it), each one's text repaired. A segment whose
-    text is its line, normalised, is repaired from the raw line, whose no-break spaces and soft
-    hyphens (both can be the last byte of a sequence) normalisation would have removed. Offsets
-    stay: they point at the input as it came, like those of any normalised segment text."""
+    text is its lines, normalised (`span_text`), is repaired from the raw lines, whose no-break
+    spaces and soft hyphens (both can be the last byte of a sequence) normalisation would have
+    removed. Offsets stay: they point at the input as it came, like those of any normalised
+    segment text."""
     if not (suspect(text) and proves_mojibake(text)):
         return segments
     # How many passes is judged on the whole text, so that a short line decoded twice is repaired as
@@ -214,6 +215,6 @@ def repair_segments(text: str, segments: list[Segment]) -> list[Segment]:
         while end < len(text) and end < s.end + 3 and text[end] in _INVISIBLE_CONTINUATIONS:
             end += 1
         raw = text[s.start:end]
-        fixed = normalise(without_c1(_decoded(raw if normalise(raw) == s.text else s.text, passes)[0]))
+        fixed = span_text(without_c1(_decoded(raw if span_text(raw) == s.text else s.text, passes)[0]))
         out.append(s if fixed == s.text else dataclasses.replace(s, text=fixed))
     return out

@@ -32,10 +32,11 @@ _SPACES = "\t\x1f\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2
 _NORMALISE = str.maketrans({**{c: None for c in _INVISIBLE + _CONTROL}, **{c: " " for c in _SPACES}})
 _VISIBLE = re.compile(f"[^\\s{re.escape(_INVISIBLE + _CONTROL)}]")
 _BULLET_START = re.compile(r"^(?:[-*•·▪►–—]|\d{1,3}[.)])\s")
-# Chinese and Japanese run their words together: a line may break before any of these characters
-# (ideographs, kana, the full-width punctuation and forms), so a wrapped line of them is a full one.
+# Chinese and Japanese run their words together: a line may break before any of their characters
+# (ideographs, kana, their punctuation and full-width forms), so a wrapped line of them is a full one.
 _FULL_STOPS = ("。", "！", "？", "」", "』", "”", "）")
 _NO_SPACE_SCRIPT = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_IDEOGRAPH_OR_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff65-\uff9f]")
 _PLAIN_LINE = re.compile(r"[^\n ](?:[^\n]*[^\n ])?")  # a line of printable text without its end spaces
 
 # Text-browser dumps (lynx, links, elinks) mark every link "[12]" in the text and list the targets
@@ -139,13 +140,20 @@ def _joins_next(line: str, next_line: str, width: int, blank_between: bool) -> b
     """Did the writer's editor break `line` only because the next word did not fit?"""
     if blank_between or _BULLET_START.match(next_line):
         return False
-    first_word = next_line.split(" ", 1)[0]
-    if _NO_SPACE_SCRIPT.search(first_word):
+    if _written_without_spaces(next_line):
         # Chinese or Japanese: a line may break before any character, so a wrapped line is a full
-        # one, and a full stop ends a paragraph. (By the rule below, every short title before a
-        # paragraph of Chinese, a "word" of a hundred characters, would be joined to it.)
-        return len(line) >= width and not line.endswith(_FULL_STOPS)
+        # one (give or take the punctuation mark that may hang past the margin or be pushed to the
+        # next line), and a full stop ends a paragraph. By the rule below, every short title before
+        # a paragraph of Chinese, a "word" of a hundred characters, would be joined to it.
+        return len(line) >= width - 1 and not line.endswith(_FULL_STOPS)
+    first_word = next_line.split(" ", 1)[0]
     return len(line) + 1 + len(first_word) > width
+
+
+def _written_without_spaces(line: str) -> bool:
+    """Is `line` mostly Chinese or Japanese? (A yen price, a "（note）" or a "東京" in an English
+    line leaves it English.)"""
+    return 2 * len(_IDEOGRAPH_OR_KANA.findall(line)) >= len(line) - line.count(" ")
 
 
 def link_list_start(segments: list[Segment]) -> int:
@@ -273,9 +281,16 @@ def _segment_lines(text: str) -> list[Segment]:
 
 def _rejoin(parts: list[str]) -> str:
     """A wrapped paragraph's lines as one line: a space where the editor broke between words, none
-    between two characters of a script written without spaces."""
+    between two characters of Chinese or Japanese."""
     text = parts[0]
     for part in parts[1:]:
-        glued = _NO_SPACE_SCRIPT.match(text[-1]) and _NO_SPACE_SCRIPT.match(part)
+        glued = _NO_SPACE_SCRIPT.match(text[-1]) and _NO_SPACE_SCRIPT.match(part) and _written_without_spaces(part)
         text = f"{text}{part}" if glued else f"{text} {part}"
     return text
+
+
+def span_text(raw: str) -> str:
+    """The text a segment spanning `raw` gets: its lines normalised, and joined as a wrapped
+    paragraph's are. (For any text but Chinese or Japanese, that is `normalise(raw)`.)"""
+    lines = [line for line in map(normalise, _LINE_BREAK.split(raw)) if line]
+    return _rejoin(lines) if lines else ""

@@ -22,9 +22,11 @@ FULL_STOP, FULL_COMMA, IDEOGRAPH = (1 << i for i in range(13, 16))  # Chinese an
 _SPECIAL = ((",", COMMA), ("©", COPYRIGHT_SIGN), ("@#", URL_CHAR), (cues.SEPARATOR_CHARS, SEPARATOR),
             (cues.CURRENCY, CURRENCY), (".!?…", SENTENCE_END), (" \n\"'”’)", CLOSER),
             (cues.FULL_STOPS, FULL_STOP), (cues.FULL_COMMAS, FULL_COMMA))
-# Characters that are words or parts of words of their own in Chinese and Japanese: kana and the
-# unified ideographs (and their extension A and compatibility blocks).
-_IDEOGRAPH_RANGES = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+# Characters that are words or parts of words of their own in Chinese and Japanese: the iteration
+# and zero marks (々 〆 〇), kana (and half-width katakana), the unified ideographs (extension A,
+# compatibility, and the supplementary planes' extensions).
+_IDEOGRAPH_RANGES = ((0x3005, 0x3007), (0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF),
+                     (0xFF66, 0xFF9F), (0x20000, 0x3134F))
 
 
 CUE_STOP, CUE_UI, CUE_FOOTER, CUE_COPYRIGHT, CUE_MONTH, CUE_URL, CUE_NUMERIC, CUE_UNIT = (1 << i for i in range(8))
@@ -230,6 +232,13 @@ def compute(texts: list[str], lang: str) -> TextStats:
         vocab_bits=vocab_bits,
         by_character=by_character,
     )
+
+
+def character_tokens(text: str) -> list[str]:
+    """`text`'s tokens as a Chinese or Japanese document's are cut (`compute`)."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    flags = _classify(codes)
+    return _character_tokens(text, (flags & ALNUM) != 0, (flags & IDEOGRAPH) != 0)[2]
 
 
 def _character_tokens(joined: str, alnum: np.ndarray, ideograph: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str]]:

@@ -79,3 +79,21 @@ def test_a_few_chinese_characters_in_an_english_document_leave_its_words_as_they
     stats = textstats.compute(["Read this page in 中文 or English.", "Home"], "en")
     assert stats.vocab[:5] == ["read", "this", "page", "in", "中文"]
     assert list(stats.n_words) == [7, 1] and list(stats.count_sentence_ends()) == [1, 0]
+
+
+def test_a_chinese_pages_title_and_json_ld_body_are_matched_character_by_character():
+    import json as _json
+
+    from classifiers.html_features import HTML_FEATURE_NAMES
+    from classifiers.pipeline import analyse_html
+
+    title, body = "市立图书馆重新开放", "市立图书馆在经过两年的翻修之后于本周重新开放，读者可以在新的阅览室里安静地读书。"
+    ld = _json.dumps({"@type": "NewsArticle", "articleBody": body}, ensure_ascii=False)
+    page = (f'<html><head><title>{title}</title><script type="application/ld+json">{ld}</script></head>'
+            f"<body><nav>首页 新闻 体育</nav><h1>{title}</h1><p>{body}</p><footer>版权所有</footer></body></html>")
+    _, doc = analyse_html(page)
+    assert doc.lang == "zh"
+    column = {name: len(FEATURE_NAMES) + i for i, name in enumerate(HTML_FEATURE_NAMES)}
+    title_overlap, body_share = doc.matrix[:, column["title_overlap"]], doc.matrix[:, column["body_share"]]
+    assert title_overlap[1] == 1.0 and body_share[2] == 1.0  # the <h1> is the title; the <p> is the body
+    assert body_share[0] < 0.5 and title_overlap[3] < 0.5  # the menu and the footer are neither

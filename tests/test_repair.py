@@ -128,6 +128,9 @@ _ALPHABET = st.sampled_from(
 def test_property_mojibake_of_any_such_text_repairs_back(text, misread):
     original = text + " — " + text  # one certain sign of mojibake (the dash's three characters)
     assume(not proves_mojibake(original))  # a text that itself reads as mojibake cannot round-trip
+    # Nor can one holding "â€", the first two characters of every general punctuation mark's UTF-8
+    # read as Windows-1252: misread once more, "â€ — â€" is taken for "” — ”" misread twice.
+    assume("â€" not in original)
     # A lone character of another script right after a letter or digit ("aΑ") is left as it came: the
     # same shape is the end of a real word before a quote or a symbol ("PIÙ»", "“Café”—").
     assume(not re.search("[A-Za-z0-9][\u0250-\u1dff\u1f00-\u1fff\u3000-\uffff](?=[\x00-\x7f]|$)", original))

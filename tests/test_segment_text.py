@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from classifiers import segment_text as segment_text_module
-from classifiers.segment_text import _NO_SPACE_SCRIPT, normalise, segment_text
+from classifiers.segment_text import _NO_SPACE_SCRIPT, normalise, segment_text, span_text
 
 # Characters the module promises to drop from Segment.text without shifting offsets.
 INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
@@ -52,7 +52,8 @@ def assert_segment_invariants(text: str, segments) -> None:
         raw = text[seg.start : seg.end]
         assert is_visible(raw[0]) and is_visible(raw[-1]), repr(raw)
         # Line breaks and all spaces collapse to one space, so this holds for joined segments too
-        # (but for the line breaks between two Chinese or Japanese characters, which go).
+        # (but for the line breaks between two Chinese or Japanese characters, which go: span_text).
+        assert span_text(raw) == seg.text
         assert glued(normalise(raw)) == glued(seg.text)
         assert seg.n_lines >= 1
     covered = np.cumsum(coverage)[:-1]
@@ -312,6 +313,27 @@ def test_hard_wrapped_chinese_is_joined_at_full_lines_and_split_at_full_stops():
     segs = segment_text(text)
     assert [s.text for s in segs] == [CHINESE_TITLE] + CHINESE_PARAGRAPHS  # no space where a line broke
     assert [s.n_lines for s in segs[1:]] == [w.count("\n") + 1 for w in wrapped]
+    assert_segment_invariants(text, segs)
+
+
+def test_a_wrapped_english_line_that_starts_with_a_full_width_or_chinese_word_joins_as_before():
+    # A yen price, a "（note）" or a place name in Chinese characters leaves a line English.
+    lines = textwrap.wrap(PARAGRAPHS[0], width=72)
+    cut = next(i for i, line in enumerate(lines) if len(line) <= 66)  # room for a short word: not full
+    for word in ("￥1,200", "（annex）", "東京"):
+        text = "\n".join(lines[: cut + 1] + [f"{word} is what the next line starts with, as wrapped prose does."])
+        assert len(segment_text(text)) == 1 + (len(lines[cut]) + 1 + len(word) <= 72)
+
+
+def test_wrapped_japanese_with_a_mark_hanging_past_the_margin_is_joined():
+    # Japanese typesetting lets "、" or "。" hang past the margin: that line is one longer than the rest.
+    width = 30
+    paragraph = CHINESE_PARAGRAPHS[0] + CHINESE_PARAGRAPHS[1]
+    lines = [paragraph[i:i + width] for i in range(0, len(paragraph), width)]
+    lines[1] += "、"
+    text = CHINESE_TITLE + "\n" + "\n".join(lines)
+    segs = segment_text(text)
+    assert [s.n_lines for s in segs] == [1, len(lines)]
     assert_segment_invariants(text, segs)
 
 
