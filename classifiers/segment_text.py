@@ -282,11 +282,13 @@ def _segment_lines(text: str) -> list[Segment]:
 def _rejoin(parts: list[str]) -> str:
     """A wrapped paragraph's lines as one line: a space where the editor broke between words, none
     between two characters of Chinese or Japanese."""
-    text = parts[0]
-    for part in parts[1:]:
-        glued = _NO_SPACE_SCRIPT.match(text[-1]) and _NO_SPACE_SCRIPT.match(part) and _written_without_spaces(part)
-        text = f"{text}{part}" if glued else f"{text} {part}"
-    return text
+    pieces = [parts[0]]  # joined once at the end: a paragraph of many lines costs linear time
+    for previous, part in zip(parts, parts[1:]):
+        glued = _NO_SPACE_SCRIPT.match(previous[-1]) and _NO_SPACE_SCRIPT.match(part)
+        if not (glued and _written_without_spaces(part)):
+            pieces.append(" ")
+        pieces.append(part)
+    return "".join(pieces)
 
 
 def span_text(raw: str) -> str:

@@ -241,7 +241,8 @@ def character_tokens(text: str) -> list[str]:
     return _character_tokens(text, (flags & ALNUM) != 0, (flags & IDEOGRAPH) != 0)[2]
 
 
-def _character_tokens(joined: str, alnum: np.ndarray, ideograph: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str]]:
+def _character_tokens(joined: str, alnum: np.ndarray,
+                      ideograph: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Token starts, ends and texts when every ideograph or kana is a token and other alphanumeric
     runs (Latin words, numbers) stay whole: a run also breaks before and after each such character."""
     before = np.concatenate(([False], alnum[:-1]))
