@@ -69,9 +69,16 @@ CHARACTER_STOP_WORDS: dict[str, frozenset[str]] = {
     "zh": frozenset("的了是在和有我他她它们这那也就都而及与着或被把不一个为之以于其所从到对很会要说"),
     "ja": frozenset("のにはをたがでてとしれさもなかるいうよりからまでへやだすこそ"),
 }
-# Their full stops and commas (the ASCII ones count everywhere).
+# Their full stops and commas (the ASCII ones count everywhere), and the closing brackets and
+# quotes a sentence may end in.
 FULL_STOPS = "。！？"
 FULL_COMMAS = "，、"
+FULL_CLOSERS = "」』）"
+# The characters that are words or parts of words of their own in them (code point ranges): the
+# iteration and zero marks (々 〆 〇), kana (and half-width katakana), the unified ideographs
+# (extension A, compatibility, and the supplementary planes' extensions).
+IDEOGRAPH_RANGES = ((0x3005, 0x3007), (0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF),
+                    (0xFF66, 0xFF9F), (0x20000, 0x3134F))
 
 # Words that label controls, menus and site furniture rather than carry content.
 UI_WORDS = frozenset(

@@ -15,7 +15,7 @@ from .arrays import distance_since, distance_until, run_ids, run_mean, run_posit
 
 _PROSE_MIN_WORDS = 10
 _SENTENCE_FINAL = ".!?\"'”’)"
-_SENTENCE_FINAL_CJK = _SENTENCE_FINAL + cues.FULL_STOPS + "」』）"
+_SENTENCE_FINAL_CJK = _SENTENCE_FINAL + cues.FULL_STOPS + cues.FULL_CLOSERS
 _SHORT_WORDS = 8
 _NEIGHBOUR_OFFSETS = (-2, -1, 1, 2)
 _FOREIGN_LANG_MIN_CHARS = 150

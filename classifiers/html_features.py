@@ -10,7 +10,7 @@ import re
 
 import numpy as np
 
-from . import cues, textstats
+from . import textstats
 from .arrays import shift
 from .features import DocumentFeatures
 from .segment_html import ATTR_COMMENT, ATTR_HIDDEN, ATTR_NEGATIVE, ATTR_POSITIVE, CONTEXT_BITS, TAG_IDS, HtmlPage
@@ -64,7 +64,7 @@ def _token_share(doc: DocumentFeatures, reference: str, n: int) -> np.ndarray:
     if not reference or not len(doc.tok_ids):
         return np.zeros(n)
     # Cut as the document's own tokens were: by character in Chinese and Japanese.
-    by_character = doc.lang in cues.CHARACTER_STOP_WORDS
+    by_character = textstats.tokenised_by_character(doc.lang)
     words = set(textstats.character_tokens(reference) if by_character else _TOKEN.findall(reference.lower()))
     in_ref = np.fromiter((v in words for v in doc.vocab), dtype=bool, count=len(doc.vocab))
     hits = np.bincount(doc.tok_seg, weights=in_ref[doc.tok_ids].astype(np.float64), minlength=n)

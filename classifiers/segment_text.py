@@ -20,6 +20,7 @@ import re
 
 import numpy as np
 
+from . import cues
 from .types import Segment
 
 # Every line separator str.splitlines() knows, with CRLF as one break.
@@ -34,9 +35,9 @@ _VISIBLE = re.compile(f"[^\\s{re.escape(_INVISIBLE + _CONTROL)}]")
 _BULLET_START = re.compile(r"^(?:[-*•·▪►–—]|\d{1,3}[.)])\s")
 # Chinese and Japanese run their words together: a line may break before any of their characters
 # (ideographs, kana, their punctuation and full-width forms), so a wrapped line of them is a full one.
-_FULL_STOPS = ("。", "！", "？", "」", "』", "”", "）")
+_FULL_STOPS = tuple(cues.FULL_STOPS + cues.FULL_CLOSERS + "”")
 _NO_SPACE_SCRIPT = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
-_IDEOGRAPH_OR_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff65-\uff9f]")
+_IDEOGRAPH_OR_KANA = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in cues.IDEOGRAPH_RANGES) + "]")
 _PLAIN_LINE = re.compile(r"[^\n ](?:[^\n]*[^\n ])?")  # a line of printable text without its end spaces
 
 # Text-browser dumps (lynx, links, elinks) mark every link "[12]" in the text and list the targets

@@ -22,11 +22,6 @@ FULL_STOP, FULL_COMMA, IDEOGRAPH = (1 << i for i in range(13, 16))  # Chinese an
 _SPECIAL = ((",", COMMA), ("©", COPYRIGHT_SIGN), ("@#", URL_CHAR), (cues.SEPARATOR_CHARS, SEPARATOR),
             (cues.CURRENCY, CURRENCY), (".!?…", SENTENCE_END), (" \n\"'”’)", CLOSER),
             (cues.FULL_STOPS, FULL_STOP), (cues.FULL_COMMAS, FULL_COMMA))
-# Characters that are words or parts of words of their own in Chinese and Japanese: the iteration
-# and zero marks (々 〆 〇), kana (and half-width katakana), the unified ideographs (extension A,
-# compatibility, and the supplementary planes' extensions).
-_IDEOGRAPH_RANGES = ((0x3005, 0x3007), (0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF),
-                     (0xFF66, 0xFF9F), (0x20000, 0x3134F))
 
 
 CUE_STOP, CUE_UI, CUE_FOOTER, CUE_COPYRIGHT, CUE_MONTH, CUE_URL, CUE_NUMERIC, CUE_UNIT = (1 << i for i in range(8))
@@ -71,7 +66,7 @@ def _flags(ch: str) -> int:
     for chars, bit in _SPECIAL:
         if ch in chars:
             bits |= bit
-    if any(lo <= ord(ch) <= hi for lo, hi in _IDEOGRAPH_RANGES):
+    if any(lo <= ord(ch) <= hi for lo, hi in cues.IDEOGRAPH_RANGES):
         bits |= IDEOGRAPH
     return bits
 
@@ -167,7 +162,7 @@ def compute(texts: list[str], lang: str) -> TextStats:
 
     # Tokens are the runs of alphanumeric characters (what the regex [^\W_]+ finds); in a Chinese or
     # Japanese document, each ideograph or kana is a token of its own.
-    by_character = lang in cues.CHARACTER_STOP_WORDS
+    by_character = tokenised_by_character(lang)
     alnum = (flags & ALNUM) != 0
     if by_character:
         tok_starts, tok_ends, tokens = _character_tokens(joined, alnum, (flags & IDEOGRAPH) != 0)
@@ -232,6 +227,11 @@ def compute(texts: list[str], lang: str) -> TextStats:
         vocab_bits=vocab_bits,
         by_character=by_character,
     )
+
+
+def tokenised_by_character(lang: str) -> bool:
+    """Is a document in `lang` (Chinese, Japanese) cut into characters rather than runs of them?"""
+    return lang in cues.CHARACTER_STOP_WORDS
 
 
 def character_tokens(text: str) -> list[str]:
