@@ -30,6 +30,18 @@ the HTML pages (forums and products +0.015), 0.003 on text-blocks and 0.0025 on
 text-naive, for 0.1 point of the contaminated set's host lines (whose articles
 do repeat some passages).
 
+A model may also drop *foreign fact boxes*: a CMS that appends a spec sheet or
+a match box from another page of the site ("Engine: 1.5-litre …", "Referee: …")
+gives short "key: value" lines that score like the story's own list. A run of
+at least 3 short segments whose kept ones are all "key: value" lines, none of
+them scored 0.85 or more, is dropped when the rest of the kept text (at least
+150 words, and four times the run's kept words) uses at most a fifth of its
+words: a review's own spec sheet names the story's engine and price, a
+listing's repeated fields are most of its page, a product's specs are most of
+a short page, and a list the model is sure of stays. On out-of-fold scores it
+is rare and moves no headline number by more than 0.0001; it is there for the
+leaked boxes the models keep at 0.6–0.7 inside a story.
+
 A threshold the caller asks for is used as it is: an explicit cut means exactly
 that cut, and nothing else.
 """
@@ -41,12 +53,20 @@ from typing import Sequence
 
 import numpy as np
 
-from .cues import TEASER_HEADING
+from .cues import LABELLED_VALUE, TEASER_HEADING
+from .topic import TermMatrix
 
 TAIL_SHARE = 0.2  # a teaser heading counts when less than this share of the kept words follows it
 HEADING_MAX_WORDS = 9
 STRONG_SCORE, STRONG_WORDS = 0.9, 25  # a paragraph after the heading this sure and long: the article goes on
 REPEAT_RUN_WORDS = 50  # a run of repeated segments this long (in words) is dropped; shorter repeats stay
+# A foreign fact box (`foreign_fact_boxes`): a run of at least FACT_MIN_LINES segments of at most
+# FACT_MAX_WORDS words, at least FACT_LABELLED_SHARE of its kept ones "key: value", whose content words
+# the kept text outside it uses at most FACT_MAX_SUPPORT of, and that text at least FACT_MIN_REST words
+# and 1 / FACT_MAX_SHARE times the run's kept words.
+FACT_MAX_WORDS, FACT_MIN_LINES, FACT_LABELLED_SHARE = 12, 3, 1.0
+FACT_MAX_SUPPORT, FACT_MAX_SHARE, FACT_MIN_REST = 0.2, 0.25, 150
+FACT_MAX_SCORE = 0.85
 
 
 @dataclass(frozen=True)
@@ -56,6 +76,7 @@ class DecisionRule:
     floor: float = 0.0  # the relative cut never goes below this
     tail_teasers: bool = False  # also cut at a teaser heading at the end of the kept text (needs the texts)
     repeats: bool = False  # also drop long runs of kept segments that repeat earlier kept ones (needs the texts)
+    fact_boxes: bool = False  # also drop foreign "key: value" boxes (needs the texts and their content words)
 
     def cut(self, scores: np.ndarray) -> float:
         """The threshold this document's segments are kept at."""
@@ -63,17 +84,24 @@ class DecisionRule:
             return self.threshold
         return max(self.floor, min(self.threshold, self.relative * float(scores.max())))
 
-    def keep(self, scores: np.ndarray, texts: Sequence[str] | None = None) -> tuple[np.ndarray, float]:
+    def keep(self, scores: np.ndarray, texts: Sequence[str] | None = None,
+             terms: TermMatrix | None = None) -> tuple[np.ndarray, float]:
         """Which segments are kept, and the cut they were kept at. `texts` (the segments' texts) let a
-        rule with `tail_teasers` or `repeats` look at what the segments say."""
-        decision = self.decide(scores, texts)
+        rule with `tail_teasers` or `repeats` look at what the segments say; `terms` (their content
+        words, `DocumentFeatures.terms`) let `fact_boxes` compare their topics."""
+        decision = self.decide(scores, texts, terms)
         return decision.keep, decision.cut
 
-    def decide(self, scores: np.ndarray, texts: Sequence[str] | None = None) -> Decision:
+    def decide(self, scores: np.ndarray, texts: Sequence[str] | None = None,
+               terms: TermMatrix | None = None) -> Decision:
         cut = self.cut(scores)
         keep = scores >= cut
-        if self.tail_teasers and texts is not None:
-            keep = cut_at_tail_teaser(texts, scores, keep)
+        boxes = self.fact_boxes and texts is not None and terms is not None
+        words = word_counts(texts) if texts is not None and (self.tail_teasers or boxes) else None
+        if self.tail_teasers and words is not None:
+            keep = cut_at_tail_teaser(texts, scores, keep, words)
+        if boxes:
+            keep = foreign_fact_boxes(texts, scores, keep, terms, words)
         repeated = repeated_runs(texts, keep) if self.repeats and texts is not None else np.zeros(len(keep), bool)
         return Decision(keep & ~repeated, cut, repeated)
 
@@ -109,13 +137,12 @@ def repeated_runs(texts: Sequence[str], keep: np.ndarray, min_words: int = REPEA
     return out
 
 
-def cut_at_tail_teaser(texts: Sequence[str], scores: np.ndarray, keep: np.ndarray) -> np.ndarray:
+def cut_at_tail_teaser(texts: Sequence[str], scores: np.ndarray, keep: np.ndarray,
+                       words: np.ndarray | None = None) -> np.ndarray:
     """`keep` with the first tail teaser heading and everything after it dropped (see the module doc)."""
     if not keep.any():
         return keep
-    # Whitespace words: segments' texts are whitespace-normalised (single spaces, no ends), so the
-    # spaces count them without splitting every text.
-    words = np.fromiter(map(str.count, texts, itertools.repeat(" ")), dtype=np.int64, count=len(texts)) + 1
+    words = word_counts(texts) if words is None else words
     kept_words = np.where(keep, words, 0)
     total = int(kept_words.sum())
     words_after = total - np.cumsum(kept_words)  # kept words after each segment
@@ -128,3 +155,57 @@ def cut_at_tail_teaser(texts: Sequence[str], scores: np.ndarray, keep: np.ndarra
             out[c:] = False
             return out
     return keep
+
+
+def word_counts(texts: Sequence[str]) -> np.ndarray:
+    """Words of each segment. Segments' texts are whitespace-normalised (single spaces, no ends), so
+    the spaces count them without splitting every text."""
+    return np.fromiter(map(str.count, texts, itertools.repeat(" ")), dtype=np.int64, count=len(texts)) + 1
+
+
+def foreign_fact_boxes(texts: Sequence[str], scores: np.ndarray, keep: np.ndarray, terms: TermMatrix,
+                       words: np.ndarray | None = None) -> np.ndarray:
+    """`keep` without the kept segments of foreign fact boxes (see the module doc). `terms` may have fewer
+    rows than there are texts (a text-browser dump's link list is never scored): those have no words.
+    Every run is judged against the same kept text, so the order of the runs does not matter. The size
+    and score tests run on all runs at once; only the few runs that pass them are read."""
+    words = word_counts(texts) if words is None else words
+    short = np.zeros(len(texts) + 2, dtype=np.int8)
+    short[1:-1] = words <= FACT_MAX_WORDS
+    edges = np.diff(short)
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    if not len(starts):
+        return keep
+    kept_words = np.where(keep, words, 0)
+    total = int(kept_words.sum())
+    # Per run, over [its start, the next run's start): the long segments in between are masked out.
+    in_run = keep & short[1:-1].astype(bool)
+    run_words = np.add.reduceat(np.where(in_run, words, 0), starts)  # its kept words
+    run_kept = np.add.reduceat(in_run.astype(np.int64), starts)
+    run_best = np.maximum.reduceat(np.where(in_run, scores, 0.0), starts)
+    candidates = np.flatnonzero((ends - starts >= FACT_MIN_LINES) & (run_kept > 0) & (run_best < FACT_MAX_SCORE)
+                                & (total - run_words >= FACT_MIN_REST) & (run_words <= FACT_MAX_SHARE * total))
+    kept_uses = None  # per word: how many kept segments use it (computed once, when a run needs it)
+    out = keep
+    for a, b in zip(starts[candidates].tolist(), ends[candidates].tolist()):
+        kept = np.flatnonzero(keep[a:b]) + a
+        if sum(bool(LABELLED_VALUE.match(texts[i])) for i in kept) < FACT_LABELLED_SHARE * len(kept):
+            continue
+        if kept_uses is None:
+            kept_uses = np.bincount(terms.cols, weights=keep[terms.rows], minlength=terms.n_cols)
+        if _support(terms, keep, kept_uses, a, b) <= FACT_MAX_SUPPORT:
+            out = out.copy() if out is keep else out
+            out[a:b] = False
+    return out
+
+
+def _support(terms: TermMatrix, keep: np.ndarray, kept_uses: np.ndarray, a: int, b: int) -> float:
+    """Share of the (segment, word) pairs of segments a..b-1 whose word a kept segment outside them uses;
+    1.0 (no evidence against them) when they have no content words. Costs the run's entries only."""
+    lo, hi = np.searchsorted(terms.rows, [a, b])  # the matrix's entries are sorted by row
+    if lo == hi:
+        return 1.0
+    cols = terms.cols[lo:hi]
+    words, which = np.unique(cols, return_inverse=True)
+    uses_inside = np.bincount(which, weights=keep[terms.rows[lo:hi]], minlength=len(words))
+    return float(((kept_uses[cols] - uses_inside[which]) > 0.5).mean())

@@ -87,7 +87,8 @@ class SegmentModel:
         return DecisionRule(self.threshold, float(self.metadata.get("relative_threshold", 0.0)),
                             float(self.metadata.get("threshold_floor", 0.0)),
                             bool(self.metadata.get("tail_teaser_cut", False)),
-                            bool(self.metadata.get("repeat_runs", False)))
+                            bool(self.metadata.get("repeat_runs", False)),
+                            bool(self.metadata.get("fact_box_cut", False)))
 
     def stage1_input(self, doc: DocumentFeatures) -> np.ndarray:
         parts = [doc.matrix, self.lexicon.features(doc)]

@@ -124,7 +124,7 @@ def clean(text: str | None = None, *, html: str | bytes | None = None, threshold
     images = image_lines(text, segments)  # markdown images alone on their line: never kept
     scores[images] = 0.0
     _check(deadline, "scoring")
-    decision = _decision(model, threshold).decide(scores, [s.text for s in segments])
+    decision = _decision(model, threshold).decide(scores, [s.text for s in segments], doc.terms)
     keep, threshold = decision.keep, decision.cut
     kinds: list[Kind] = []
     if include_segments or format == "markdown":  # an article alone as text needs no kinds
@@ -155,7 +155,7 @@ def _clean_html(html: str | bytes, threshold, include_segments, fmt, links, char
     _check(deadline, "features")
     scores = model.score(doc)
     _check(deadline, "scoring")
-    decision = _decision(model, threshold).decide(scores, [s.text for s in page.segments])
+    decision = _decision(model, threshold).decide(scores, [s.text for s in page.segments], doc.terms)
     keep, threshold = decision.keep, decision.cut
     b = page.blocks
     blocks = [

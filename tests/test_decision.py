@@ -139,3 +139,78 @@ def test_repeated_runs_finds_a_whole_long_list_printed_twice():
     keep = np.ones(len(texts), bool)
     out = repeated_runs(texts, keep)
     assert not out[:20000].any() and out[20000:].all()
+
+
+# --- Foreign fact boxes -----------------------------------------------------------------------------
+
+FERRY_STORY = [
+    "Crews on the three ferries linking the islands walked off the job at six o'clock on Tuesday morning, "
+    "leaving thousands of daily passengers without a crossing during the first stoppage in nineteen years.",
+    "The operator said it had cancelled every scheduled sailing for two days, while a chartered water taxi "
+    "would carry medical staff and patients with hospital appointments across the sound to the mainland.",
+    "The union says a new rota stretched the longest shifts from ten hours to fourteen and cut the rest "
+    "between shifts to nine hours, and that the company withdrew its offer before the crews could vote.",
+    "Pickets stood beside a brazier at the quay, where one deckhand said the dispute was about safety at "
+    "sea rather than pay, and warned that tired crews on long shifts would sooner or later make mistakes.",
+    "Councillors said the contract with the operator would be reviewed when it expires next spring, and "
+    "the union has said a second, longer stoppage will follow if no agreement is reached this month.",
+]
+SPEC_SHEET = ["The specs", "Price: £31,450 (as tested £34,900)", "Engine: 1.5-litre turbocharged petrol",
+              "Gearbox: seven-speed dual-clutch automatic", "Power: 161bhp at 5,500rpm"]
+FACT_BOXES = DecisionRule(0.5, relative=0.5, floor=0.15, fact_boxes=True)
+
+
+def _decide(rule, texts, scores):
+    from classifiers.features import featurize
+    return rule.keep(np.array(scores), texts, featurize(texts, "en").terms)[0]
+
+
+def test_a_spec_sheet_of_another_page_after_the_story_is_dropped():
+    texts = FERRY_STORY + SPEC_SHEET
+    keep = _decide(FACT_BOXES, texts, [0.95] * 5 + [0.2, 0.65, 0.7, 0.68, 0.7])
+    assert keep.tolist() == [True] * 5 + [False] * 5
+    assert _decide(SHIPPED_LIKE, texts, [0.95] * 5 + [0.2, 0.65, 0.7, 0.68, 0.7]).sum() == 9  # without the option
+
+
+def test_a_spec_sheet_between_paragraphs_is_dropped_too():
+    texts = FERRY_STORY[:2] + SPEC_SHEET + FERRY_STORY[2:]
+    keep = _decide(FACT_BOXES, texts, [0.95] * 2 + [0.2] + [0.7] * 4 + [0.95] * 3)
+    assert keep.tolist() == [True] * 2 + [False] * 5 + [True] * 3
+
+
+def test_a_box_the_model_is_sure_of_or_whose_kept_lines_are_not_all_key_value_stays():
+    # A game's own system requirements under a heading the model keeps, or a list it is sure of:
+    # the box is part of the page, whatever its words.
+    texts = FERRY_STORY + SPEC_SHEET
+    assert _decide(FACT_BOXES, texts, [0.95] * 5 + [0.6] + [0.7] * 4).all()
+    assert _decide(FACT_BOXES, texts, [0.95] * 5 + [0.2] + [0.9] * 4).sum() == 9
+
+
+def test_a_story_s_own_key_value_list_stays():
+    # The same shape, but its words are the story's: who, where, when of the strike.
+    own = ["Key facts", "Route: the three ferries across the sound", "Union: crews on fourteen-hour shifts",
+           "Stoppage: two days of cancelled sailings"]
+    texts = FERRY_STORY + own
+    assert _decide(FACT_BOXES, texts, [0.95] * 5 + [0.7] * 4).all()
+
+
+def test_a_page_made_of_such_lines_and_a_short_text_keep_them():
+    listing = [f"Trail {i}: {i + 2} miles, beginner" for i in range(30)]  # the fields are the page's content
+    assert _decide(FACT_BOXES, FERRY_STORY[:1] + listing, [0.9] * 31).all()
+    assert _decide(FACT_BOXES, FERRY_STORY[:1] + SPEC_SHEET, [0.9] * 6).all()  # too little text to compare with
+
+
+def test_urls_and_commands_are_not_key_value_lines():
+    commands = ["rsync -t -l -r ps:site/ www-site/", "https://example.org/one", "sftp://example.org/two"]
+    assert _decide(FACT_BOXES, FERRY_STORY + commands, [0.95] * 5 + [0.8] * 3).all()
+
+
+@given(st.lists(st.sampled_from(FERRY_STORY + SPEC_SHEET + ["Share this", "Power: 20 kW"]), max_size=40),
+       st.integers(0, 2**32 - 1))
+def test_the_fact_box_rule_only_ever_drops_kept_segments_of_short_runs(texts, seed):
+    scores = np.random.default_rng(seed).random(len(texts))
+    base = _decide(DecisionRule(0.5, relative=0.5, floor=0.15), texts, scores)
+    keep = _decide(FACT_BOXES, texts, scores)
+    assert not (keep & ~base).any()
+    dropped = np.flatnonzero(base & ~keep)
+    assert all(len(texts[i].split()) <= 12 for i in dropped)

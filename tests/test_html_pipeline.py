@@ -15,10 +15,7 @@ PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "html"
 NAMES = sorted(p.stem for p in PAGES.glob("*.html"))
 # What the shipped HTML model does not get right yet, listed so the gap shows in every run
 # (xfail, non-strict: a model that fixes it shows XPASS).
-KNOWN_MISSES = {
-    "article_leaked": "keeps the leaked car spec sheet (a <ul> of key: value lines after the last paragraph, "
-                      "scores ~0.6); the teaser and the match box inside the same container are dropped",
-}
+KNOWN_MISSES: dict[str, str] = {}
 
 
 def _expect_known_misses(names):

@@ -26,7 +26,7 @@ def evaluate(rows: list[DocRows], scores: list[np.ndarray], rule: DecisionRule) 
     lines: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(4, dtype=np.int64))  # tp fp fn tn (content)
     tallies = {"contaminated": _ContaminationTally(), "html-contaminated": _ContaminationTally()}
     for r, s in zip(rows, scores):
-        keep, _ = rule.keep(s, r.texts)
+        keep, _ = rule.keep(s, r.texts, r.features.terms)
         article = "\n\n".join(t for t, k in zip(r.texts, keep) if k)
         pred_lines = _doc_lines(r, keep)
         gold = r.doc.line_labels[: len(pred_lines)].astype(bool)
