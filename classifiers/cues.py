@@ -128,10 +128,11 @@ COPYRIGHT_WORDS = frozenset({"copyright"})  # plus the © sign
 # "Engine: 2.0-litre", "Price: $34,990", "Kick-off: 15:00" — the shape of spec sheets and fact boxes.
 KEY_VALUE = re.compile(r"[^\W\d_][^:.!?]{0,38}:\s*\S")
 # The same shape, stricter, for the decision's foreign fact box rule (`decision.foreign_fact_boxes`):
-# a key of words (letters first, no sentence punctuation) and a space after the colon, so that URLs
-# ("https://…"), commands ("rsync ps:src/ dst/") and times ("15:00") do not count. A list bullet may
-# come first ("• Engine: …" from a block renderer, "* Engine: …" from a markdown converter).
-LABELLED_VALUE = re.compile(r"(?:[•*·▪◦–-]\s+)?[^\W\d_][\w ()'’/&.-]{0,30}:\s+\S")
+# a key of at most 41 word characters, spaces and a little punctuation (no sentence ends), then a space
+# after the colon, so that URLs ("https://…"), commands ("rsync ps:src/ dst/") and times ("15:00") do
+# not count. A list bullet may come first ("• Engine: …" from a block renderer, "* Engine: …" or "+ …"
+# from a markdown converter), and the key may be bold ("**Engine:** …").
+LABELLED_VALUE = re.compile(r"(?:[•*·▪◦●■+–—-]\s+)?(?:\*\*)?[^\W_][\w ()'’/&,+-]{0,40}:(?:\*\*)?\s+\S")
 
 # What follows a number in fact boxes: units, scores, minute marks, times. Matched right after
 # each numeric token, so the cost is per number, not per character.

@@ -194,6 +194,22 @@ def test_a_story_s_own_key_value_list_stays():
     assert _decide(FACT_BOXES, texts, [0.95] * 5 + [0.7] * 4).all()
 
 
+def test_a_menu_after_a_story_s_own_list_does_not_make_it_look_foreign():
+    # Dropped lines of the same run that are not "key: value" (a footer menu) do not count as the box's words.
+    own = ["Route: the three ferries across the sound", "Union: crews on fourteen-hour shifts",
+           "Stoppage: two days of cancelled sailings"]
+    menu = [f"{word} news" for word in ("Sport", "Weather", "Business", "Culture", "Travel", "Puzzles")] * 6
+    texts = FERRY_STORY + own + menu
+    assert _decide(FACT_BOXES, texts, [0.95] * 5 + [0.7] * 3 + [0.05] * len(menu))[:8].all()
+
+
+def test_a_box_of_more_than_a_fifth_of_the_kept_words_stays():
+    box = [f"Spec {i}: turbocharged petrol engine gearbox torque figures" for i in range(8)]  # 7 words a line
+    assert sum(len(t.split()) for t in FERRY_STORY) == 170
+    assert _decide(FACT_BOXES, FERRY_STORY + box, [0.95] * 5 + [0.7] * 8).all()  # 56 words: the story is 3x it
+    assert not _decide(FACT_BOXES, FERRY_STORY + box[:4], [0.95] * 5 + [0.7] * 4)[5:].any()  # 28: 6x
+
+
 def test_a_page_made_of_such_lines_and_a_short_text_keep_them():
     listing = [f"Trail {i}: {i + 2} miles, beginner" for i in range(30)]  # the fields are the page's content
     assert _decide(FACT_BOXES, FERRY_STORY[:1] + listing, [0.9] * 31).all()

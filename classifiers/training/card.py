@@ -107,9 +107,9 @@ def _relative(meta: dict) -> str:
               if meta.get("tail_teaser_cut") else "")
     teaser += ("; runs of at least 50 words of kept segments that repeat earlier kept text word for word are dropped"
                if meta.get("repeat_runs") else "")
-    teaser += ("; a run of 3 or more short segments whose kept ones are all \"key: value\" lines scored below "
-               "0.85, and whose words the rest of the kept text hardly uses (a spec sheet or match box of another "
-               "page), is dropped"
+    teaser += ("; a run of short segments with 3 or more \"key: value\" lines, whose kept ones are all such lines "
+               "scored below 0.85 and whose words the rest of the kept text hardly uses (a spec sheet or match box "
+               "of another page), is dropped"
                if meta.get("fact_box_cut") else "")
     reach = meta["threshold"] / relative  # best scores below this lower the cut
     lowered = ("on every document" if reach >= 1.0 else
