@@ -131,8 +131,10 @@ KEY_VALUE = re.compile(r"[^\W\d_][^:.!?]{0,38}:\s*\S")
 # a key of at most 41 word characters, spaces and a little punctuation (no sentence ends), then a space
 # after the colon, so that URLs ("https://…"), commands ("rsync ps:src/ dst/") and times ("15:00") do
 # not count. A list bullet may come first ("• Engine: …" from a block renderer, "* Engine: …" or "+ …"
-# from a markdown converter), and the key may be bold ("**Engine:** …").
-LABELLED_VALUE = re.compile(r"(?:[•*·▪◦●■+–—-]\s+)?(?:\*\*)?[^\W_][\w ()'’/&,+-]{0,40}:(?:\*\*)?\s+\S")
+# from a markdown converter), and the key may be bold ("**Engine:** …"). A table row of two cells
+# ("Engine | 1.5-litre", as `segment_html` joins a row's cells) has the same shape.
+LABELLED_VALUE = re.compile(r"(?:[•*·▪◦●■+–—-]\s+)?(?:\*\*)?[^\W_][\w ()'’/&,+-]{0,40}"
+                            r"(?::(?:\*\*)?\s+\S| \| [^|]+$)")
 
 # What follows a number in fact boxes: units, scores, minute marks, times. Matched right after
 # each numeric token, so the cost is per number, not per character.

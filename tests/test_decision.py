@@ -172,6 +172,14 @@ def test_a_spec_sheet_of_another_page_after_the_story_is_dropped():
     assert _decide(SHIPPED_LIKE, texts, [0.95] * 5 + [0.2, 0.65, 0.7, 0.68, 0.7]).sum() == 9  # without the option
 
 
+def test_a_spec_sheet_as_two_column_table_rows_is_dropped_too():
+    rows = ["Price | £31,450", "Engine | 1.5-litre turbocharged petrol", "Gearbox | seven-speed automatic",
+            "Power | 161bhp at 5,500rpm"]
+    assert _decide(FACT_BOXES, FERRY_STORY + rows, [0.95] * 5 + [0.6] * 4).tolist() == [True] * 5 + [False] * 4
+    menu = ["Home | News | Sport", "About | Contact | Jobs", "Privacy | Terms | Cookies"]  # more cells: not a box
+    assert _decide(FACT_BOXES, FERRY_STORY + menu, [0.95] * 5 + [0.6] * 3).all()
+
+
 def test_a_spec_sheet_between_paragraphs_is_dropped_too():
     texts = FERRY_STORY[:2] + SPEC_SHEET + FERRY_STORY[2:]
     keep = _decide(FACT_BOXES, texts, [0.95] * 2 + [0.2] + [0.7] * 4 + [0.95] * 3)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -72,6 +73,22 @@ def test_leaked_blocks_get_descriptive_kinds():
     kinds = {s.text: s.kind.value for s in clean(html=html).segments}
     assert kinds["Rotas at the heart of the dispute"] == "heading"
     assert kinds["Weather warnings"] == "navigation"
+
+
+def test_the_leaked_spec_sheet_is_dropped_as_a_table_too():
+    # The same car spec sheet as a two-column <table> ("Engine | 1.5-litre …" segments): the HTML model
+    # keeps its rows at about 0.6, the decision's foreign-fact-box rule drops them.
+    html, expect = page("article_leaked")
+    start = html.index('<ul class="spec-sheet">')
+    sheet = html[start:html.index("</ul>", start) + len("</ul>")]
+    rows = re.findall(r"<li>(.*?): (.*?)</li>", sheet)
+    assert len(rows) == 6
+    table = "<table>" + "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows) + "</table>"
+    result = clean(html=html.replace(sheet, table))
+    rows_out = [s for s in result.segments if " | " in s.text]
+    assert [s.text.split(" | ")[0] for s in rows_out] == [k for k, _ in rows]
+    assert all(s.label.value == "boilerplate" for s in rows_out)
+    assert all(snippet in result.article for snippet in expect["keep"])
 
 
 def test_markdown_keeps_headings_lists_and_tables():
