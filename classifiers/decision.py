@@ -42,9 +42,9 @@ follows it): a review's own spec sheet names the story's engine and price, a
 listing's repeated fields are most of its page, a product's specs are most of
 a short page, and a list the model is sure of stays. On out-of-fold scores it
 is rare and leaves the headline numbers as they were to four decimals; it is
-there for the leaked boxes the models keep at 0.6–0.7 inside a story. Chinese and Japanese
-text is not split by spaces: a line of it counts as one word here, so its kept
-text rarely reaches the 150 words the rule needs.
+there for the leaked boxes the models keep at 0.6–0.7 inside a story. Chinese
+and Japanese text is not split by spaces: a line of it counts as one word here,
+so its kept text rarely reaches the 150 words the rule needs.
 
 A threshold the caller asks for is used as it is: an explicit cut means exactly
 that cut, and nothing else.
@@ -198,8 +198,7 @@ def foreign_fact_boxes(texts: Sequence[str], scores: np.ndarray, keep: np.ndarra
             continue  # a box has several "key: value" lines, kept or not; a lone "Updated: …" line is none
         if kept_uses is None:
             kept_uses = np.bincount(terms.cols, weights=keep[terms.rows], minlength=terms.n_cols)
-        box = np.zeros(len(texts), dtype=bool)  # the box's lines: those kept, and its dropped "key: value" ones
-        box[a:b] = keep[a:b] | labelled
+        box = keep[a:b] | labelled  # the box's lines: those kept, and its dropped "key: value" ones
         if _support(terms, box, keep, kept_uses, a, b) <= FACT_MAX_SUPPORT:
             out = out.copy() if out is keep else out
             out[a:b] = False
@@ -207,14 +206,15 @@ def foreign_fact_boxes(texts: Sequence[str], scores: np.ndarray, keep: np.ndarra
 
 
 def _support(terms: TermMatrix, box: np.ndarray, keep: np.ndarray, kept_uses: np.ndarray, a: int, b: int) -> float:
-    """Share of the (segment, word) pairs of the `box` segments among a..b-1 whose word a kept segment
-    outside a..b-1 uses; 1.0 (no evidence against them) when they have no content words. The run's other
+    """Share of the (segment, word) pairs of the box's segments (`box[i]`: segment a + i) whose word a kept
+    segment outside a..b-1 uses; 1.0 (no evidence against them) when they have no content words. The run's other
     dropped lines (a menu after the box) neither dilute nor lend support. Costs the run's entries only."""
     lo, hi = np.searchsorted(terms.rows, [a, b])  # the matrix's entries are sorted by row
     rows, cols = terms.rows[lo:hi], terms.cols[lo:hi]
-    if not box[rows].any():
+    in_box = box[rows - a]
+    if not in_box.any():
         return 1.0
     words, which = np.unique(cols, return_inverse=True)
     uses_inside = np.bincount(which, weights=keep[rows], minlength=len(words))  # kept run segments using it
     supported = (kept_uses[cols] - uses_inside[which]) > 0.5
-    return float(supported[box[rows]].mean())
+    return float(supported[in_box].mean())
