@@ -72,6 +72,10 @@ REPEAT_RUN_WORDS = 50  # a run of repeated segments this long (in words) is drop
 FACT_MAX_WORDS, FACT_MIN_LINES, FACT_LABELLED_SHARE = 12, 3, 1.0
 FACT_MAX_SUPPORT, FACT_MAX_SHARE, FACT_MIN_REST = 0.2, 0.2, 150
 FACT_MAX_SCORE = 0.85
+# With `foreign_runs` (the HTML model), any other run of short segments passing the same size and score
+# tests is dropped too when the kept text outside it uses at most this share of the content words of
+# all its lines: hardly a word in common.
+FACT_MAX_SUPPORT_ANY = 0.05
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,7 @@ class DecisionRule:
     tail_teasers: bool = False  # also cut at a teaser heading at the end of the kept text (needs the texts)
     repeats: bool = False  # also drop long runs of kept segments that repeat earlier kept ones (needs the texts)
     fact_boxes: bool = False  # also drop foreign "key: value" boxes (needs the texts and their content words)
+    foreign_runs: bool = False  # with fact_boxes: also any run of short lines sharing hardly a word with the rest
 
     def cut(self, scores: np.ndarray) -> float:
         """The threshold this document's segments are kept at."""
@@ -106,7 +111,7 @@ class DecisionRule:
         if self.tail_teasers and words is not None:
             keep = cut_at_tail_teaser(texts, scores, keep, words)
         if boxes:
-            keep = foreign_fact_boxes(texts, scores, keep, terms, words)
+            keep = foreign_fact_boxes(texts, scores, keep, terms, words, self.foreign_runs)
         repeated = repeated_runs(texts, keep) if self.repeats and texts is not None else np.zeros(len(keep), bool)
         return Decision(keep & ~repeated, cut, repeated)
 
@@ -169,7 +174,7 @@ def word_counts(texts: Sequence[str]) -> np.ndarray:
 
 
 def foreign_fact_boxes(texts: Sequence[str], scores: np.ndarray, keep: np.ndarray, terms: TermMatrix,
-                       words: np.ndarray | None = None) -> np.ndarray:
+                       words: np.ndarray | None = None, any_run: bool = False) -> np.ndarray:
     """`keep` without the kept segments of foreign fact boxes (see the module doc). `terms` may have fewer
     rows than there are texts (a text-browser dump's link list is never scored): those have no words.
     Every run is judged against the same kept text, so the order of the runs does not matter. The size
@@ -194,12 +199,16 @@ def foreign_fact_boxes(texts: Sequence[str], scores: np.ndarray, keep: np.ndarra
     out = keep
     for a, b in zip(starts[candidates].tolist(), ends[candidates].tolist()):
         labelled = np.fromiter((bool(LABELLED_VALUE.match(t)) for t in texts[a:b]), dtype=bool, count=b - a)
-        if labelled.sum() < FACT_MIN_LINES or labelled[keep[a:b]].mean() < FACT_LABELLED_SHARE:
-            continue  # a box has several "key: value" lines, kept or not; a lone "Updated: …" line is none
+        # A "key: value" box has several such lines, kept or not (a lone "Updated: …" line is none), and
+        # only such lines kept; its dropped "key: value" lines are part of it, a menu after it is not.
+        # Any other run is judged whole, and must share hardly a word with the kept text.
+        key_value = labelled.sum() >= FACT_MIN_LINES and labelled[keep[a:b]].mean() >= FACT_LABELLED_SHARE
+        if not (key_value or any_run):
+            continue
+        box = keep[a:b] | labelled if key_value else np.ones(b - a, dtype=bool)
         if kept_uses is None:
             kept_uses = np.bincount(terms.cols, weights=keep[terms.rows], minlength=terms.n_cols)
-        box = keep[a:b] | labelled  # the box's lines: those kept, and its dropped "key: value" ones
-        if _support(terms, box, keep, kept_uses, a, b) <= FACT_MAX_SUPPORT:
+        if _support(terms, box, keep, kept_uses, a, b) <= (FACT_MAX_SUPPORT if key_value else FACT_MAX_SUPPORT_ANY):
             out = out.copy() if out is keep else out
             out[a:b] = False
     return out

@@ -88,7 +88,8 @@ class SegmentModel:
                             float(self.metadata.get("threshold_floor", 0.0)),
                             bool(self.metadata.get("tail_teaser_cut", False)),
                             bool(self.metadata.get("repeat_runs", False)),
-                            bool(self.metadata.get("fact_box_cut", False)))
+                            bool(self.metadata.get("fact_box_cut", False)),
+                            bool(self.metadata.get("foreign_run_cut", False)))
 
     def stage1_input(self, doc: DocumentFeatures) -> np.ndarray:
         parts = [doc.matrix, self.lexicon.features(doc)]

@@ -172,6 +172,22 @@ def test_a_spec_sheet_of_another_page_after_the_story_is_dropped():
     assert _decide(SHIPPED_LIKE, texts, [0.95] * 5 + [0.2, 0.65, 0.7, 0.68, 0.7]).sum() == 9  # without the option
 
 
+FOREIGN_RUNS = DecisionRule(0.5, relative=0.5, floor=0.15, fact_boxes=True, foreign_runs=True)
+WIDGET = ["Your local weather", "Penwick", "Today 14°C Cloudy", "Tonight 7°C Light rain"]
+
+
+def test_with_foreign_runs_any_short_run_sharing_no_word_with_the_story_is_dropped():
+    texts = FERRY_STORY[:3] + WIDGET + FERRY_STORY[3:]
+    scores = [0.95] * 3 + [0.6] * 4 + [0.95] * 2
+    assert _decide(FACT_BOXES, texts, scores).all()  # not "key: value": the fact-box rule alone keeps it
+    assert _decide(FOREIGN_RUNS, texts, scores).tolist() == [True] * 3 + [False] * 4 + [True] * 2
+
+
+def test_foreign_runs_keep_a_run_that_shares_words_with_the_story():
+    own = ["Ferry strike", "Crews walk out", "Sailings cancelled", "Union says rota unsafe"]
+    assert _decide(FOREIGN_RUNS, FERRY_STORY + own, [0.95] * 5 + [0.6] * 4).all()
+
+
 def test_a_spec_sheet_as_two_column_table_rows_is_dropped_too():
     rows = ["Price | £31,450", "Engine | 1.5-litre turbocharged petrol", "Gearbox | seven-speed automatic",
             "Power | 161bhp at 5,500rpm"]

@@ -209,6 +209,8 @@ def test_the_decision_rule_comes_from_the_artifact(saved):
     assert model_mod.load(saved[0]).decision == DecisionRule(0.42, 0.5, 0.15, tail_teasers=True)
     edit_json(saved[0], fact_box_cut=True)
     assert model_mod.load(saved[0]).decision == DecisionRule(0.42, 0.5, 0.15, tail_teasers=True, fact_boxes=True)
+    edit_json(saved[0], foreign_run_cut=True)
+    assert model_mod.load(saved[0]).decision.foreign_runs
 
 
 def test_the_shipped_text_model_cuts_at_tail_teasers_and_the_html_model_does_not():
@@ -216,8 +218,9 @@ def test_the_shipped_text_model_cuts_at_tail_teasers_and_the_html_model_does_not
     assert not model_mod.load(mode="html").decision.tail_teasers
 
 
-def test_both_shipped_models_drop_foreign_fact_boxes():
+def test_both_shipped_models_drop_foreign_fact_boxes_and_the_html_model_any_foreign_run():
     assert model_mod.load(mode="text").decision.fact_boxes and model_mod.load(mode="html").decision.fact_boxes
+    assert model_mod.load(mode="html").decision.foreign_runs and not model_mod.load(mode="text").decision.foreign_runs
 
 
 def test_missing_array_is_refused(saved):
