@@ -46,6 +46,13 @@ there for the leaked boxes the models keep at 0.6–0.7 inside a story. Chinese
 and Japanese text is not split by spaces: a line of it counts as one word here,
 so its kept text rarely reaches the 150 words the rule needs.
 
+The HTML model also drops *foreign runs*: any other run of short segments that
+passes the same size and score tests and keeps at least 2 lines, when the kept
+text outside it uses at most 1 in 20 of the content words of all its lines,
+kept or not (a weather widget, another section's list of stories). Its dropped
+neighbours count: a menu next to it whose words the story uses saves it, and a
+story's headline alone under a long menu is no run.
+
 A threshold the caller asks for is used as it is: an explicit cut means exactly
 that cut, and nothing else.
 """
@@ -73,9 +80,10 @@ FACT_MAX_WORDS, FACT_MIN_LINES, FACT_LABELLED_SHARE = 12, 3, 1.0
 FACT_MAX_SUPPORT, FACT_MAX_SHARE, FACT_MIN_REST = 0.2, 0.2, 150
 FACT_MAX_SCORE = 0.85
 # With `foreign_runs` (the HTML model), any other run of short segments passing the same size and score
-# tests is dropped too when the kept text outside it uses at most this share of the content words of
-# all its lines: hardly a word in common.
+# tests, with at least FACT_MIN_KEPT_ANY kept lines, is dropped too when the kept text outside it uses
+# at most FACT_MAX_SUPPORT_ANY of the content words of all its lines (kept or not): hardly a word in common.
 FACT_MAX_SUPPORT_ANY = 0.05
+FACT_MIN_KEPT_ANY = 2  # kept lines such a run needs: a lone kept line (a headline under a menu) is no run
 
 
 @dataclass(frozen=True)
@@ -86,7 +94,7 @@ class DecisionRule:
     tail_teasers: bool = False  # also cut at a teaser heading at the end of the kept text (needs the texts)
     repeats: bool = False  # also drop long runs of kept segments that repeat earlier kept ones (needs the texts)
     fact_boxes: bool = False  # also drop foreign "key: value" boxes (needs the texts and their content words)
-    foreign_runs: bool = False  # with fact_boxes: also any run of short lines sharing hardly a word with the rest
+    foreign_runs: bool = False  # also drop any run of short lines sharing hardly a word with the kept text
 
     def cut(self, scores: np.ndarray) -> float:
         """The threshold this document's segments are kept at."""
@@ -106,12 +114,12 @@ class DecisionRule:
                terms: TermMatrix | None = None) -> Decision:
         cut = self.cut(scores)
         keep = scores >= cut
-        boxes = self.fact_boxes and texts is not None and terms is not None
+        boxes = (self.fact_boxes or self.foreign_runs) and texts is not None and terms is not None
         words = word_counts(texts) if texts is not None and (self.tail_teasers or boxes) else None
         if self.tail_teasers and words is not None:
             keep = cut_at_tail_teaser(texts, scores, keep, words)
         if boxes:
-            keep = foreign_fact_boxes(texts, scores, keep, terms, words, self.foreign_runs)
+            keep = foreign_fact_boxes(texts, scores, keep, terms, words, self.foreign_runs, self.fact_boxes)
         repeated = repeated_runs(texts, keep) if self.repeats and texts is not None else np.zeros(len(keep), bool)
         return Decision(keep & ~repeated, cut, repeated)
 
@@ -174,8 +182,10 @@ def word_counts(texts: Sequence[str]) -> np.ndarray:
 
 
 def foreign_fact_boxes(texts: Sequence[str], scores: np.ndarray, keep: np.ndarray, terms: TermMatrix,
-                       words: np.ndarray | None = None, any_run: bool = False) -> np.ndarray:
-    """`keep` without the kept segments of foreign fact boxes (see the module doc). `terms` may have fewer
+                       words: np.ndarray | None = None, any_run: bool = False,
+                       key_value_boxes: bool = True) -> np.ndarray:
+    """`keep` without the kept segments of foreign fact boxes (`key_value_boxes`) and, with `any_run`, of
+    other foreign runs of short segments (see the module doc). `terms` may have fewer
     rows than there are texts (a text-browser dump's link list is never scored): those have no words.
     Every run is judged against the same kept text, so the order of the runs does not matter. The size
     and score tests run on all runs at once; only the few runs that pass them are read."""
@@ -203,7 +213,8 @@ def foreign_fact_boxes(texts: Sequence[str], scores: np.ndarray, keep: np.ndarra
         # only such lines kept; its dropped "key: value" lines are part of it, a menu after it is not.
         # Any other run is judged whole, and must share hardly a word with the kept text.
         key_value = labelled.sum() >= FACT_MIN_LINES and labelled[keep[a:b]].mean() >= FACT_LABELLED_SHARE
-        if not (key_value or any_run):
+        key_value = key_value and key_value_boxes
+        if not (key_value or (any_run and keep[a:b].sum() >= FACT_MIN_KEPT_ANY)):
             continue
         box = keep[a:b] | labelled if key_value else np.ones(b - a, dtype=bool)
         if kept_uses is None:
@@ -216,8 +227,9 @@ def foreign_fact_boxes(texts: Sequence[str], scores: np.ndarray, keep: np.ndarra
 
 def _support(terms: TermMatrix, box: np.ndarray, keep: np.ndarray, kept_uses: np.ndarray, a: int, b: int) -> float:
     """Share of the (segment, word) pairs of the box's segments (`box[i]`: segment a + i) whose word a kept
-    segment outside a..b-1 uses; 1.0 (no evidence against them) when they have no content words. The run's other
-    dropped lines (a menu after the box) neither dilute nor lend support. Costs the run's entries only."""
+    segment outside a..b-1 uses; 1.0 (no evidence against them) when they have no content words. Lines
+    outside the box (for a "key: value" box, a menu after it) neither dilute nor lend support. Costs the
+    run's entries only."""
     lo, hi = np.searchsorted(terms.rows, [a, b])  # the matrix's entries are sorted by row
     rows, cols = terms.rows[lo:hi], terms.cols[lo:hi]
     in_box = box[rows - a]

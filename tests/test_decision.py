@@ -183,6 +183,15 @@ def test_with_foreign_runs_any_short_run_sharing_no_word_with_the_story_is_dropp
     assert _decide(FOREIGN_RUNS, texts, scores).tolist() == [True] * 3 + [False] * 4 + [True] * 2
 
 
+def test_a_headline_alone_under_a_long_menu_is_not_a_foreign_run():
+    menu = [f"{section} {n}" for n in range(10) for section in ("Sport", "Weather", "Business")]
+    texts = menu + ["Island ferries halted as pay talks collapse"] + FERRY_STORY
+    scores = [0.05] * len(menu) + [0.6] + [0.95] * 5
+    assert _decide(FOREIGN_RUNS, texts, scores)[len(menu):].all()
+    widget_rule = DecisionRule(0.5, relative=0.5, floor=0.15, foreign_runs=True)  # without the "key: value" boxes
+    assert _decide(widget_rule, FERRY_STORY[:3] + WIDGET + FERRY_STORY[3:], [0.95] * 3 + [0.6] * 4 + [0.95] * 2).sum() == 5
+
+
 def test_foreign_runs_keep_a_run_that_shares_words_with_the_story():
     own = ["Ferry strike", "Crews walk out", "Sailings cancelled", "Union says rota unsafe"]
     assert _decide(FOREIGN_RUNS, FERRY_STORY + own, [0.95] * 5 + [0.6] * 4).all()

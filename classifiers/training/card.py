@@ -111,8 +111,8 @@ def _relative(meta: dict) -> str:
                "scored below 0.85 and whose words the rest of the kept text hardly uses (a spec sheet or match box "
                "of another page), is dropped"
                if meta.get("fact_box_cut") else "")
-    teaser += ("; so is any other such run of short segments that shares hardly a word (at most 1 in 20) with the "
-               "rest of the kept text" if meta.get("fact_box_cut") and meta.get("foreign_run_cut") else "")
+    teaser += ("; so is any other run of short segments with 2 or more kept lines whose lines share hardly a word "
+               "(at most 1 in 20) with the rest of the kept text" if meta.get("foreign_run_cut") else "")
     reach = meta["threshold"] / relative  # best scores below this lower the cut
     lowered = ("on every document" if reach >= 1.0 else
                f"on a document whose best segment scores less than {reach:g}")
