@@ -72,11 +72,11 @@ HEADING_MAX_WORDS = 9
 STRONG_SCORE, STRONG_WORDS = 0.9, 25  # a paragraph after the heading this sure and long: the article goes on
 REPEAT_RUN_WORDS = 50  # a run of repeated segments this long (in words) is dropped; shorter repeats stay
 # A foreign fact box (`foreign_fact_boxes`): a run of segments of at most FACT_MAX_WORDS words with at
-# least FACT_MIN_LINES "key: value" lines, at least FACT_LABELLED_SHARE of its kept ones "key: value"
-# and all of them scored below FACT_MAX_SCORE; its kept lines hold at most FACT_MAX_SHARE of the kept
+# least FACT_MIN_LINES "key: value" lines, all of its kept ones "key: value" and scored below
+# FACT_MAX_SCORE; its kept lines hold at most FACT_MAX_SHARE of the kept
 # words, the kept text outside it at least FACT_MIN_REST words, and that text uses at most
 # FACT_MAX_SUPPORT of the content words of the box's lines (its kept ones and its "key: value" ones).
-FACT_MAX_WORDS, FACT_MIN_LINES, FACT_LABELLED_SHARE = 12, 3, 1.0
+FACT_MAX_WORDS, FACT_MIN_LINES = 12, 3
 FACT_MAX_SUPPORT, FACT_MAX_SHARE, FACT_MIN_REST = 0.2, 0.2, 150
 FACT_MAX_SCORE = 0.85
 # With `foreign_runs` (the HTML model), any other run of short segments passing the same size and score
@@ -212,8 +212,7 @@ def foreign_fact_boxes(texts: Sequence[str], scores: np.ndarray, keep: np.ndarra
         # A "key: value" box has several such lines, kept or not (a lone "Updated: …" line is none), and
         # only such lines kept; its dropped "key: value" lines are part of it, a menu after it is not.
         # Any other run is judged whole, and must share hardly a word with the kept text.
-        key_value = labelled.sum() >= FACT_MIN_LINES and labelled[keep[a:b]].mean() >= FACT_LABELLED_SHARE
-        key_value = key_value and key_value_boxes
+        key_value = key_value_boxes and labelled.sum() >= FACT_MIN_LINES and labelled[keep[a:b]].all()
         if not (key_value or (any_run and keep[a:b].sum() >= FACT_MIN_KEPT_ANY)):
             continue
         box = keep[a:b] | labelled if key_value else np.ones(b - a, dtype=bool)

@@ -1,6 +1,7 @@
 """The model card: a readable summary of what the model was trained on and how well it does."""
 from __future__ import annotations
 
+from .. import decision
 from ..extracted import MIN_SEGMENTS
 from .evaluate import format_table
 
@@ -107,12 +108,13 @@ def _relative(meta: dict) -> str:
               if meta.get("tail_teaser_cut") else "")
     teaser += ("; runs of at least 50 words of kept segments that repeat earlier kept text word for word are dropped"
                if meta.get("repeat_runs") else "")
-    teaser += ("; a run of short segments with 3 or more \"key: value\" lines, whose kept ones are all such lines "
-               "scored below 0.85 and whose words the rest of the kept text hardly uses (a spec sheet or match box "
-               "of another page), is dropped"
+    teaser += (f"; a run of short segments with {decision.FACT_MIN_LINES} or more \"key: value\" lines, whose kept "
+               f"ones are all such lines scored below {decision.FACT_MAX_SCORE:g} and whose words the rest of the "
+               "kept text hardly uses (a spec sheet or match box of another page), is dropped"
                if meta.get("fact_box_cut") else "")
-    teaser += ("; so is any other run of short segments with 2 or more kept lines whose lines share hardly a word "
-               "(at most 1 in 20) with the rest of the kept text" if meta.get("foreign_run_cut") else "")
+    teaser += (f"; so is any other run of short segments with {decision.FACT_MIN_KEPT_ANY} or more kept lines whose "
+               f"lines share hardly a word (at most 1 in {round(1 / decision.FACT_MAX_SUPPORT_ANY)}) with the rest of "
+               "the kept text" if meta.get("foreign_run_cut") else "")
     reach = meta["threshold"] / relative  # best scores below this lower the cut
     lowered = ("on every document" if reach >= 1.0 else
                f"on a document whose best segment scores less than {reach:g}")
