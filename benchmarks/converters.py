@@ -46,11 +46,14 @@ from classifiers.training.train import load_rows  # noqa: E402
 from classifiers.model import SegmentModel, load as load_model  # noqa: E402
 
 
-def fold_model(data_dir: Path, fold: int, folds: int = 5) -> tuple[SegmentModel, set[str]]:
-    """The text model trained without the domains of `fold`, and the page ids of that fold."""
+def fold_model(data_dir: Path, fold: int, folds: int = 5,
+               renderings: tuple[str, ...] = ()) -> tuple[SegmentModel, set[str]]:
+    """The text model trained without the domains of `fold` (and, with `renderings`, also on the other
+    folds' pages rendered by those converters, as `boilercut train --renderings` does), and the page
+    ids of that fold."""
     if not 0 <= fold < folds:
         raise SystemExit(f"--fold must be within 0..{folds - 1}")
-    everything = load_rows(data_dir, workers=2, max_docs=None, progress=False)
+    everything = load_rows(data_dir, workers=2, max_docs=None, progress=False, renderings=renderings)
     rows = [r for r in everything if r.doc.evaluated]
     training_only = [r for r in everything if not r.doc.evaluated]  # joins every training fold, as in evaluate
     assignment = assign_folds([r.doc.domain for r in rows], folds)
@@ -150,10 +153,14 @@ def main() -> None:
     ap.add_argument("--fold", type=int, default=0)
     ap.add_argument("--out", type=Path, default=None, help="also write the numbers as JSON")
     ap.add_argument("--only", action="append", default=None, metavar="RENDERING", help="score only these renderings")
+    ap.add_argument("--train-renderings", default="", metavar="NAMES",
+                    help="also train on the other folds' pages rendered by these converters (comma-separated, "
+                         "as `boilercut train --renderings`)")
     args = ap.parse_args()
     data_dir = args.data or default_data_dir()
     started = time.time()
-    model, ids = fold_model(data_dir, args.fold)
+    extra = tuple(n for n in args.train_renderings.split(",") if n)
+    model, ids = fold_model(data_dir, args.fold, renderings=extra)
     print(f"fold {args.fold}: model trained without its domains in {time.time() - started:.0f} s", flush=True)
     texts, truth = renderings(data_dir, ids, args.only)
     types = sorted({t for t, _ in truth.values()}, key=lambda t: -sum(v[0] == t for v in truth.values()))

@@ -16,6 +16,16 @@ def _threshold(value: str) -> float:
     return t
 
 
+def _renderings(value: str) -> tuple[str, ...]:
+    from .training.data import EXTRA_RENDERINGS  # no training imports on the cleaning path
+
+    names = tuple(dict.fromkeys(n.strip() for n in value.split(",") if n.strip()))
+    unknown = [n for n in names if n not in EXTRA_RENDERINGS]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown rendering {', '.join(unknown)}; known: {', '.join(EXTRA_RENDERINGS)}")
+    return names
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="boilercut", description="Scraped web text → the clean main article.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -56,6 +66,9 @@ def _parser() -> argparse.ArgumentParser:
         t.add_argument("--synthetic", action="store_true",
                        help="text mode: also train on synthetic contaminated articles (an experiment; "
                             "the shipped text model is trained without them, see the README)")
+        t.add_argument("--renderings", type=_renderings, default=(),
+                       help="text mode: also train on the pages rendered by these converters, comma-separated "
+                            "(known: inscriptis; training only, never evaluated; needs boilercut[train])")
         if name == "train":
             t.add_argument("--out", type=Path, default=Path(__file__).parent / "models",
                            help="where to write the model (default: the package's models folder)")
@@ -147,11 +160,12 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "train":
         train.train_command(args.data, args.out, args.folds, args.workers, args.max_docs, progress=not args.quiet,
-                            mode=args.mode, predictions=args.predictions, synthetic=args.synthetic)
+                            mode=args.mode, predictions=args.predictions, synthetic=args.synthetic,
+                            renderings=args.renderings)
     else:
         train.evaluate_command(args.data, args.report, args.folds, args.threshold, args.workers, args.max_docs,
                                progress=not args.quiet, mode=args.mode, predictions=args.predictions,
-                               synthetic=args.synthetic)
+                               synthetic=args.synthetic, renderings=args.renderings)
     return 0
 
 

@@ -24,6 +24,16 @@ SYNTHETIC_NOTE = (
 )
 
 
+def _renderings_note(training: dict) -> str:
+    renderers = training.get("renderings") or {}
+    if not renderers:
+        return ""
+    names = ", ".join(f"{name} {version}" if version else name for name, version in renderers.items())
+    return (f" The pages were also rendered to text by {names} (`--renderings`), each line labeled by the same "
+            "alignment with the ground truth, so that the model learns from more converters than the two of the "
+            "shared files; these renderings are used for training only and never scored.")
+
+
 HTML_ATTRIBUTION = (
     "Trained on data adapted from WCXB: Web Content eXtraction Benchmark, version 1.0, by Murrough "
     "Foley (2026), dev split, licensed under Creative Commons Attribution 4.0 International "
@@ -67,7 +77,7 @@ def render(meta: dict) -> str:
   evaluated with numpy, so it loads under any scikit-learn version.
 
 ## Training data
-{(ATTRIBUTION + (SYNTHETIC_NOTE if "text-synthetic" in t["documents"] else "")) if mode == "text" else HTML_ATTRIBUTION}
+{(ATTRIBUTION + (SYNTHETIC_NOTE if "text-synthetic" in t["documents"] else "") + _renderings_note(t)) if mode == "text" else HTML_ATTRIBUTION}
 
 Documents: {docs} ({t['trainable_documents']} used for training: pages whose rendering holds less
 than 80% of the ground truth are left out of training but kept in evaluation); {t['segments']}

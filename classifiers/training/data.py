@@ -22,6 +22,9 @@ TEXT_FILES = {
 }
 PAGES_FILE = "wcxb-dev/pages.jsonl.gz"
 SYNTHETIC_DATASETS = ("text-synthetic",)
+# Pages rendered again by other converters (renderings.py): training only, like the synthetic documents.
+EXTRA_RENDERINGS = ("inscriptis",)
+TRAINING_ONLY_DATASETS = SYNTHETIC_DATASETS + tuple(f"text-{name}" for name in EXTRA_RENDERINGS)
 TRAIN_MIN_CEILING = 0.8  # pages whose ground truth is mostly missing from the rendering teach noise
 
 
@@ -59,8 +62,8 @@ class LabeledDoc:
 
     @property
     def evaluated(self) -> bool:
-        """Built for training only (synthetic contamination): never scored in cross-validation."""
-        return self.dataset not in SYNTHETIC_DATASETS
+        """Built for training only (synthetic contamination, extra renderings): never scored in cross-validation."""
+        return self.dataset not in TRAINING_ONLY_DATASETS
 
 
 def domain_of(url: str, fallback: str) -> str:

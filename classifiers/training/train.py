@@ -20,6 +20,7 @@ from .evaluate import evaluate, format_table, gate_shares
 from .fit import cross_validate, fit_calibration, fit_two_stage
 from .html_data import HTML_FILE, contamination_tasks, load_html_docs, prepare_contaminated, prepare_html
 from .rows import DocRows, prepare, prepare_all
+from .renderings import rendered_docs
 from .text_augment import synthetic_docs
 
 MODES = ("text", "html")
@@ -71,10 +72,12 @@ class CVResult:
     calibration: Calibration  # fitted on the out-of-fold scores: the one the shipped model carries
 
 
-def _data_fingerprint(data_dir: Path, mode: str, synthetic: bool = False) -> dict[str, str]:
+def _data_fingerprint(data_dir: Path, mode: str, synthetic: bool = False,
+                      renderings: tuple[str, ...] = ()) -> dict[str, str]:
     out = {}
     files = TEXT_FILES if mode == "text" else {"pages": HTML_FILE}
-    if mode == "text" and synthetic:  # the teaser titles of the synthetic documents come from the pages
+    # the teaser titles of the synthetic documents, and the extra renderings, come from the pages
+    if mode == "text" and (synthetic or renderings):
         files = {**files, "pages": PAGES_FILE}
     for name, rel in files.items():
         if not (data_dir / rel).is_file():
@@ -88,13 +91,16 @@ def _data_fingerprint(data_dir: Path, mode: str, synthetic: bool = False) -> dic
 
 
 def load_rows(data_dir: Path, workers: int, max_docs: int | None, progress: bool, mode: str = "text",
-              synthetic: bool = False) -> list[DocRows]:
+              synthetic: bool = False, renderings: tuple[str, ...] = ()) -> list[DocRows]:
     docs = load_docs(data_dir) if mode == "text" else load_html_docs(data_dir)
     if max_docs:
         docs = docs[:: max(1, len(docs) // max_docs)][:max_docs]
     if mode == "text":
         if synthetic:  # plus synthetic contaminated articles built from the article pages (training only)
             docs = docs + synthetic_docs(docs, load_titles(data_dir))
+        if renderings:  # plus the pages rendered by other converters (training only)
+            extra = rendered_docs(data_dir, renderings)
+            docs = docs + (extra[:: max(1, len(extra) // max_docs)][:max_docs] if max_docs else extra)
         return prepare_all(docs, workers=workers, progress=progress, prepare_one=prepare)
     rows = prepare_all(docs, workers=workers, progress=progress, prepare_one=prepare_html)
     tasks = contamination_tasks(docs, rows)  # pages with foreign blocks leaked into their article container
@@ -148,13 +154,14 @@ def threshold_sweep(rows: list[DocRows], scores: list[np.ndarray], known: dict[D
 
 def evaluate_command(data_dir: Path | None, out: Path, folds: int, threshold: float | None, workers: int,
                      max_docs: int | None, progress: bool = True, mode: str = "all",
-                     predictions: Path | None = None, synthetic: bool = False) -> dict:
+                     predictions: Path | None = None, synthetic: bool = False,
+                     renderings: tuple[str, ...] = ()) -> dict:
     """Cross-validate each mode; write one JSON report (and optionally the out-of-fold articles).
     `threshold` None: each mode's shipped decision rule; a number: that fixed threshold."""
     data_dir = data_dir or default_data_dir()
     reports = {}
     for m in _modes(mode):
-        rows = load_rows(data_dir, workers, max_docs, progress, m, synthetic)
+        rows = load_rows(data_dir, workers, max_docs, progress, m, synthetic, renderings if m == "text" else ())
         rule = shipped_rule(m) if threshold is None else DecisionRule(threshold)
         cv = run_cv(rows, folds, rule, progress)
         print(f"== {m} input ==")
@@ -167,6 +174,15 @@ def evaluate_command(data_dir: Path | None, out: Path, folds: int, threshold: fl
     out.write_text(json.dumps(reports if len(reports) > 1 else reports[mode], indent=2) + "\n")
     print(f"report written to {out}")
     return reports
+
+
+def _version_of(package: str) -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return None
 
 
 def _write_predictions(path: Path, cv: CVResult, rule: DecisionRule) -> None:
@@ -185,20 +201,21 @@ def _write_predictions(path: Path, cv: CVResult, rule: DecisionRule) -> None:
 
 def train_command(data_dir: Path | None, out_dir: Path, folds: int, workers: int, max_docs: int | None,
                   progress: bool = True, mode: str = "all", predictions: Path | None = None,
-                  synthetic: bool = False) -> list[Path]:
+                  synthetic: bool = False, renderings: tuple[str, ...] = ()) -> list[Path]:
     modes = _modes(mode)
     return [_train_mode(data_dir, out_dir, folds, workers, max_docs, progress, m,
                         predictions if predictions is None or len(modes) == 1 else predictions.with_suffix(f".{m}.jsonl"),
-                        synthetic)
+                        synthetic, renderings if m == "text" else ())
             for m in modes]
 
 
 def _train_mode(data_dir: Path | None, out_dir: Path, folds: int, workers: int, max_docs: int | None,
-                progress: bool, mode: str, predictions: Path | None, synthetic: bool = False) -> Path:
+                progress: bool, mode: str, predictions: Path | None, synthetic: bool = False,
+                renderings: tuple[str, ...] = ()) -> Path:
     started = time.time()
     data_dir = data_dir or default_data_dir()
     name = DEFAULT_MODELS[mode]
-    rows = load_rows(data_dir, workers, max_docs, progress, mode, synthetic)
+    rows = load_rows(data_dir, workers, max_docs, progress, mode, synthetic, renderings)
     rule = shipped_rule(mode)
     cv = run_cv(rows, folds, rule, progress)
     print(f"== {mode} input ==")
@@ -206,7 +223,7 @@ def _train_mode(data_dir: Path | None, out_dir: Path, folds: int, workers: int, 
     if predictions is not None:
         _write_predictions(predictions, cv, rule)
     final = fit_two_stage([r for r in rows if r.doc.trainable], progress=progress)
-    metadata = _metadata(data_dir, rows, cv, time.time() - started, max_docs, mode, synthetic)
+    metadata = _metadata(data_dir, rows, cv, time.time() - started, max_docs, mode, synthetic, renderings)
     metadata.update(relative_threshold=rule.relative, threshold_floor=rule.floor, tail_teaser_cut=rule.tail_teasers,
                     repeat_runs=rule.repeats, fact_box_cut=rule.fact_boxes, foreign_run_cut=rule.foreign_runs)
     model = dataclasses.replace(final, calibration=cv.calibration, threshold=rule.threshold, metadata=metadata)
@@ -218,7 +235,7 @@ def _train_mode(data_dir: Path | None, out_dir: Path, folds: int, workers: int, 
 
 
 def _metadata(data_dir: Path, rows: list[DocRows], cv: CVResult, seconds: float, max_docs: int | None,
-              mode: str, synthetic: bool = False) -> dict:
+              mode: str, synthetic: bool = False, renderings: tuple[str, ...] = ()) -> dict:
     import scipy
     import sklearn
 
@@ -235,7 +252,8 @@ def _metadata(data_dir: Path, rows: list[DocRows], cv: CVResult, seconds: float,
             "trainable_documents": sum(r.doc.trainable for r in rows),
             "segments": int(sum(len(r.y) for r in rows)),
             "max_docs": max_docs,
-            "data_sha256": _data_fingerprint(data_dir, mode, synthetic),
+            "data_sha256": _data_fingerprint(data_dir, mode, synthetic, renderings),
+            "renderings": {name: _version_of(name) for name in renderings},
             "seconds": round(seconds, 1),
         },
         "libraries": {"python": platform.python_version(), "numpy": np.__version__,
