@@ -24,7 +24,15 @@ PAGES_FILE = "wcxb-dev/pages.jsonl.gz"
 SYNTHETIC_DATASETS = ("text-synthetic",)
 # Pages rendered again by other converters (renderings.py): training only, like the synthetic documents.
 EXTRA_RENDERINGS = ("inscriptis",)
-TRAINING_ONLY_DATASETS = SYNTHETIC_DATASETS + tuple(f"text-{name}" for name in EXTRA_RENDERINGS)
+
+
+def rendered_dataset(renderer: str) -> str:
+    """The dataset name of the pages as `renderer` renders them."""
+    return f"text-{renderer}"
+
+
+RENDERED_DATASETS = tuple(map(rendered_dataset, EXTRA_RENDERINGS))
+TRAINING_ONLY_DATASETS = SYNTHETIC_DATASETS + RENDERED_DATASETS
 TRAIN_MIN_CEILING = 0.8  # pages whose ground truth is mostly missing from the rendering teach noise
 
 

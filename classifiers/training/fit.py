@@ -9,7 +9,7 @@ from ..lexicon import Lexicon, fit_lexicon
 from ..model import Calibration, SegmentModel
 from ..sequence import sequence_features
 from ..trees import TreeEnsemble, from_sklearn
-from .data import EXTRA_RENDERINGS
+from .data import RENDERED_DATASETS
 from .rows import DocRows, _progress
 
 # Depth is capped so the exported complete trees stay small and fast to evaluate.
@@ -26,9 +26,8 @@ HTML_STAGE2_PARAMS = {**STAGE2_PARAMS, "max_iter": 180, "max_depth": 7, "max_lea
 INNER_FOLDS = 3
 # Extra renderings of the pages (training/renderings.py) teach the model other converters' habits, but
 # at full weight they also tilt it towards whole pages: on the contaminated set, host lines kept fell
-# from 98.1% to 97.7% (README, "Other text converters").
+# from 98.1% to 97.7% (README, "A third rendering to train on").
 RENDERING_WEIGHT = 0.5
-RENDERED_DATASETS = tuple(f"text-{name}" for name in EXTRA_RENDERINGS)
 # Already-extracted text (extracted.py): a stage two of the text model's shape trained on the
 # contaminated-article documents alone (about 1,200 per training fold, so smaller leaves and more
 # rounds), and a small gate over 14 document statistics.

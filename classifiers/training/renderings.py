@@ -14,20 +14,13 @@ import json
 from pathlib import Path
 
 from .align import line_labels
-from .data import EXTRA_RENDERINGS, PAGES_FILE, LabeledDoc, domain_of
+from .data import EXTRA_RENDERINGS, PAGES_FILE, LabeledDoc, domain_of, rendered_dataset
 from .metrics import word_f1
-
-RENDERERS = EXTRA_RENDERINGS
-
-
-def dataset_name(renderer: str) -> str:
-    return f"text-{renderer}"
-
 
 def render_function(renderer: str):
     """page HTML → text for `renderer`; a clear error when its package is not installed."""
-    if renderer not in RENDERERS:
-        raise ValueError(f"unknown rendering {renderer!r}; known: {', '.join(RENDERERS)}")
+    if renderer not in EXTRA_RENDERINGS:
+        raise ValueError(f"unknown rendering {renderer!r}; known: {', '.join(EXTRA_RENDERINGS)}")
     try:
         from inscriptis import get_text
     except ImportError as exc:
@@ -52,7 +45,7 @@ def rendered_docs(data_dir: Path, renderers: tuple[str, ...]) -> list[LabeledDoc
                 labels = line_labels(text, page["article"])
                 content = "\n".join(part for part, y in zip(text.split("\n"), labels) if y)
                 docs.append(LabeledDoc(
-                    id=page["id"], dataset=dataset_name(name), page_type=page["page_type"],
+                    id=page["id"], dataset=rendered_dataset(name), page_type=page["page_type"],
                     domain=domain_of(page.get("url", ""), page["id"]), text=text, line_labels=labels,
                     article=page["article"], ceiling_f1=word_f1(content, page["article"])))
     return docs

@@ -92,20 +92,22 @@ def _data_fingerprint(data_dir: Path, mode: str, synthetic: bool = False,
 
 def load_rows(data_dir: Path, workers: int, max_docs: int | None, progress: bool, mode: str = "text",
               synthetic: bool = False, renderings: tuple[str, ...] = ()) -> list[DocRows]:
-    docs = load_docs(data_dir) if mode == "text" else load_html_docs(data_dir)
-    if max_docs:
-        docs = docs[:: max(1, len(docs) // max_docs)][:max_docs]
+    docs = _subsample(load_docs(data_dir) if mode == "text" else load_html_docs(data_dir), max_docs)
     if mode == "text":
         if synthetic:  # plus synthetic contaminated articles built from the article pages (training only)
             docs = docs + synthetic_docs(docs, load_titles(data_dir))
         if renderings:  # plus the pages rendered by other converters (training only)
-            extra = rendered_docs(data_dir, renderings)
-            docs = docs + (extra[:: max(1, len(extra) // max_docs)][:max_docs] if max_docs else extra)
+            docs = docs + _subsample(rendered_docs(data_dir, renderings), max_docs)
         return prepare_all(docs, workers=workers, progress=progress, prepare_one=prepare)
     rows = prepare_all(docs, workers=workers, progress=progress, prepare_one=prepare_html)
     tasks = contamination_tasks(docs, rows)  # pages with foreign blocks leaked into their article container
     rows = [dataclasses.replace(r, doc=dataclasses.replace(r.doc, extra={})) for r in rows]
     return rows + prepare_all(tasks, workers=workers, progress=progress, prepare_one=prepare_contaminated)
+
+
+def _subsample(docs: list, max_docs: int | None) -> list:
+    """At most `max_docs` documents spread evenly over `docs` (all of them when None)."""
+    return docs[:: max(1, len(docs) // max_docs)][:max_docs] if max_docs else docs
 
 
 def _modes(mode: str) -> tuple[str, ...]:
