@@ -17,6 +17,7 @@ from .align import line_labels
 from .data import EXTRA_RENDERINGS, PAGES_FILE, LabeledDoc, domain_of, rendered_dataset
 from .metrics import word_f1
 
+
 def render_function(renderer: str):
     """page HTML → text for `renderer`; a clear error when its package is not installed."""
     if renderer not in EXTRA_RENDERINGS:
