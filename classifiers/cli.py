@@ -65,7 +65,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="which model: scraped text, HTML pages, or both (default)")
         t.add_argument("--synthetic", action="store_true",
                        help="text mode: also train on synthetic contaminated articles (an experiment; "
-                            "the shipped text model is trained without them, see the README)")
+                            "the shipped text model is trained without them, see docs/model-report.md)")
         t.add_argument("--renderings", type=_renderings, default=(),
                        help="text mode: also train on the pages rendered by these converters, comma-separated "
                             "(known: inscriptis; training only, never evaluated; needs boilercut[train])")

@@ -26,7 +26,7 @@ HTML_STAGE2_PARAMS = {**STAGE2_PARAMS, "max_iter": 180, "max_depth": 7, "max_lea
 INNER_FOLDS = 3
 # Extra renderings of the pages (training/renderings.py) teach the model other converters' habits, but
 # at full weight they also tilt it towards whole pages: on the contaminated set, host lines kept fell
-# from 98.1% to 97.7% (README, "A third rendering to train on").
+# from 98.1% to 97.7% (docs/model-report.md, "A third rendering to train on").
 RENDERING_WEIGHT = 0.5
 # Already-extracted text (extracted.py): a stage two of the text model's shape trained on the
 # contaminated-article documents alone (about 1,200 per training fold, so smaller leaves and more

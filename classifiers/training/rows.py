@@ -31,7 +31,7 @@ def prepare(doc: LabeledDoc) -> DocRows:
     # The same holds for mojibake repair (2% of the documents): learnt from repaired text, the
     # cross-validation moved within retraining noise on F1 but lost host lines (98.1% → 97.6% kept)
     # and clean documents returned whole (76.7% → 69.2%); the model learns the text as it came and
-    # cleans repaired text at run time (README, "Mojibake").
+    # cleans repaired text at run time (docs/model-report.md, "Mojibake").
     segments, features = analyse(doc.text, link_lists=False, repair_mojibake=False)
     starts = np.fromiter((s.start for s in segments), dtype=np.int64, count=len(segments))
     ends = np.fromiter((s.end for s in segments), dtype=np.int64, count=len(segments))

@@ -49,7 +49,7 @@ TAIL_TEASER_CUT = {"text": True, "html": False}
 REPEAT_RUNS = {"text": True, "html": True}
 # Foreign "key: value" fact boxes are dropped (`decision.foreign_fact_boxes`), in both modes: rare in the
 # shared data (no page of it changes in HTML; text-blocks 0.85045 -> 0.85044), it drops the spec sheets
-# and match boxes that the models keep at 0.6-0.7 in the story's own container (see the README).
+# and match boxes that the models keep at 0.6-0.7 in the story's own container (see docs/model-report.md).
 FACT_BOX_CUT = {"text": True, "html": True}
 # And, in HTML only, any run of short segments (2 kept lines or more) whose words the kept text hardly
 # uses (at most 1 in 20): HTML pages 0.88481 -> 0.88486, leaked-block pages 88.96% -> 89.98% of inserted
