@@ -106,15 +106,22 @@ class TreeEnsemble:
 
 def from_sklearn(model) -> TreeEnsemble:
     """Export a fitted binary HistGradientBoostingClassifier (numerical features only)."""
-    predictors = [iteration[0] for iteration in model._predictors]
+    return mean_of_sklearn([model])
+
+
+def mean_of_sklearn(models: list) -> TreeEnsemble:
+    """One ensemble whose log-odds are the mean of the fitted models' (a bag of boosted models, e.g. with
+    different random states): every tree at the deepest tree's depth, leaf values divided by the number
+    of models, the mean of their baselines. Evaluating it costs as much as evaluating them all."""
+    predictors = [iteration[0] for model in models for iteration in model._predictors]
     depth = max(int(p.nodes["depth"].max()) for p in predictors) if predictors else 0
     depth = max(depth, 1)
     arrays = [_complete_tree(p.nodes, depth) for p in predictors]
     return TreeEnsemble(
         feature=np.stack([a[0] for a in arrays]).astype(np.int32),
         threshold=np.stack([a[1] for a in arrays]),
-        leaf_value=np.stack([a[2] for a in arrays]),
-        baseline=float(np.ravel(model._baseline_prediction)[0]),
+        leaf_value=np.stack([a[2] for a in arrays]) / len(models),
+        baseline=float(np.mean([np.ravel(model._baseline_prediction)[0] for model in models])),
     )
 
 

@@ -184,3 +184,22 @@ def test_float32_thresholds_decide_exactly_like_float64():
     x = np.array([[np.float32(0.1)], [np.nextafter(np.float32(0.1), np.float32(1))], [np.float32(0.0)]], np.float32)
     expected = (x[:, 0].astype(np.float64) > t).astype(float)
     np.testing.assert_array_equal(ens.decision_function(x), expected)
+
+
+def test_a_bag_of_models_scores_the_mean_of_their_log_odds():
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from threadpoolctl import threadpool_limits
+
+    x = make_data(1500, seed=3)
+    y = nonlinear_target(x, seed=3)
+    with threadpool_limits(limits=1, user_api="openmp"):
+        # Different shapes (depth 3 and 5, different rounds): the shallower trees must be padded.
+        models = [HistGradientBoostingClassifier(max_iter=12, max_depth=3, random_state=0).fit(x, y),
+                  HistGradientBoostingClassifier(max_iter=20, max_depth=5, learning_rate=0.2, random_state=1).fit(x, y)]
+    bag = trees.mean_of_sklearn(models)
+    assert bag.depth == 5 and bag.feature.shape[0] == sum(m.n_iter_ for m in models)
+    rows = fresh_rows()
+    expected = np.mean([m.decision_function(rows) for m in models], axis=0)
+    np.testing.assert_allclose(bag.decision_function(rows), expected, rtol=0, atol=1e-9)
+    # The members disagree somewhere, so the mean is not just one of them.
+    assert np.abs(models[0].decision_function(rows) - models[1].decision_function(rows)).max() > 0.1

@@ -8,7 +8,7 @@ from ..extracted import gate_features
 from ..lexicon import Lexicon, fit_lexicon
 from ..model import Calibration, SegmentModel
 from ..sequence import sequence_features
-from ..trees import TreeEnsemble, from_sklearn
+from ..trees import TreeEnsemble, mean_of_sklearn
 from .data import RENDERED_DATASETS
 from .rows import DocRows, _progress
 
@@ -24,6 +24,10 @@ STAGE2_PARAMS = dict(max_iter=120, learning_rate=0.1, max_depth=6, max_leaf_node
 HTML_STAGE1_PARAMS = {**STAGE1_PARAMS, "max_iter": 250, "max_depth": 8, "max_leaf_nodes": 96, "min_samples_leaf": 30}
 HTML_STAGE2_PARAMS = {**STAGE2_PARAMS, "max_iter": 180, "max_depth": 7, "max_leaf_nodes": 48, "min_samples_leaf": 40}
 INNER_FOLDS = 3
+# Each stage may be a bag of boosted models that differ only in their random state (it picks the rows
+# that set the features' bin edges), scoring the mean of their log-odds: less variance between
+# retrainings, for `bag` times the trees to evaluate. 1: a single model per stage.
+BAG = {"text": 1, "html": 1}
 # Extra renderings of the pages (training/renderings.py) teach the model other converters' habits, but
 # at full weight they also tilt it towards whole pages: on the contaminated set, host lines kept fell
 # from 98.1% to 97.7% (docs/model-report.md, "A third rendering to train on").
@@ -53,12 +57,16 @@ def assign_folds(domains: list[str], k: int) -> dict[str, int]:
     return folds
 
 
-def fit_trees(x: np.ndarray, y: np.ndarray, params: dict, weights: np.ndarray | None = None) -> TreeEnsemble:
+def fit_trees(x: np.ndarray, y: np.ndarray, params: dict, weights: np.ndarray | None = None,
+              bag: int = 1) -> TreeEnsemble:
+    """Boosted trees; with `bag` > 1, that many models whose random states follow `params`' one, as one
+    ensemble scoring the mean of their log-odds."""
     from sklearn.ensemble import HistGradientBoostingClassifier  # training-time only
 
-    model = HistGradientBoostingClassifier(**params)
-    model.fit(x, y, sample_weight=weights)
-    return from_sklearn(model)
+    seed = params.get("random_state", 0)
+    models = [HistGradientBoostingClassifier(**{**params, "random_state": seed + i}).fit(x, y, sample_weight=weights)
+              for i in range(bag)]
+    return mean_of_sklearn(models)
 
 
 def _weights(rows: list[DocRows]) -> np.ndarray:
@@ -110,6 +118,7 @@ def fit_two_stage(rows: list[DocRows], progress: bool = False) -> SegmentModel:
     doc_fold = np.array([folds[r.doc.domain] for r in rows])
     row_fold = np.repeat(doc_fold, [len(r.y) for r in rows])
     stage1_params, stage2_params = stage_params(_is_html(rows))
+    bag = BAG["html" if _is_html(rows) else "text"]
     bar = _progress(INNER_FOLDS + 2, "fit", progress)
     x1: np.ndarray | None = None
     for k in range(INNER_FOLDS):
@@ -120,15 +129,15 @@ def fit_two_stage(rows: list[DocRows], progress: bool = False) -> SegmentModel:
         x1[row_fold == k] = part
     p1 = np.zeros(len(y))
     for k in range(INNER_FOLDS):  # out-of-fold first-pass scores: stage two learns from honest inputs
-        inner = fit_trees(x1[row_fold != k], y[row_fold != k], stage1_params, w[row_fold != k])
+        inner = fit_trees(x1[row_fold != k], y[row_fold != k], stage1_params, w[row_fold != k], bag)
         p1[row_fold == k] = inner.predict_proba(x1[row_fold == k])
         bar.update(1)
-    stage1 = fit_trees(x1, y, stage1_params, w)
+    stage1 = fit_trees(x1, y, stage1_params, w, bag)
     bar.update(1)
     bounds = np.concatenate(([0], np.cumsum([len(r.y) for r in rows])))
     x2 = np.vstack([sequence_features(r.features, x1[a:b], p1[a:b]) for r, a, b in zip(rows, bounds[:-1], bounds[1:])])
     del x1
-    stage2 = fit_trees(x2, y, stage2_params, w)
+    stage2 = fit_trees(x2, y, stage2_params, w, bag)
     bar.update(1)
     extracted_stage, gate = None, None
     if not _is_html(rows):
