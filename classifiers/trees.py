@@ -6,8 +6,8 @@ version (its own files do not load across versions) and without unpickling.
 
 Every tree is padded to a complete binary tree of the ensemble's depth (a leaf
 above the bottom level becomes a chain of always-left splits), so evaluation is
-`depth` rounds of vectorised index arithmetic over all rows and all trees at
-once, with no per-node Python.
+one comparison per tree at the roots, then `depth - 1` rounds of vectorised index
+arithmetic over all rows and all trees at once, with no per-node Python.
 """
 from __future__ import annotations
 
@@ -56,6 +56,8 @@ class TreeEnsemble:
         # ("raise") numpy also buffers each `out` array, which cost ~8% of the evaluation.
         n_trees, n_internal = self.feature.shape
         n_rows = x.shape[0]
+        if n_internal == 0:  # trees of a single leaf: the same sum for every row
+            return np.full(n_rows, self.baseline + self.leaf_value.sum())
         feature = self.feature.ravel()
         threshold = self._threshold32.ravel()
         flat_x = x.ravel()

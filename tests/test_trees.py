@@ -203,3 +203,10 @@ def test_a_bag_of_models_scores_the_mean_of_their_log_odds():
     np.testing.assert_allclose(bag.decision_function(rows), expected, rtol=0, atol=1e-9)
     # The members disagree somewhere, so the mean is not just one of them.
     assert np.abs(models[0].decision_function(rows) - models[1].decision_function(rows)).max() > 0.1
+
+
+def test_trees_of_a_single_leaf_score_their_sum_on_every_row():
+    ensemble = TreeEnsemble(np.zeros((2, 0), np.int32), np.zeros((2, 0)), np.array([[1.5], [2.0]]), 0.25)
+    np.testing.assert_array_equal(ensemble.decision_function(make_data(5, seed=4)), np.full(5, 3.75))
+    loaded = TreeEnsemble.from_arrays(ensemble.to_arrays("s"), "s", N_FEATURES)
+    np.testing.assert_array_equal(loaded.decision_function(make_data(3, seed=4)), np.full(3, 3.75))

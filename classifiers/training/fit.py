@@ -24,9 +24,11 @@ STAGE2_PARAMS = dict(max_iter=120, learning_rate=0.1, max_depth=6, max_leaf_node
 HTML_STAGE1_PARAMS = {**STAGE1_PARAMS, "max_iter": 250, "max_depth": 8, "max_leaf_nodes": 96, "min_samples_leaf": 30}
 HTML_STAGE2_PARAMS = {**STAGE2_PARAMS, "max_iter": 180, "max_depth": 7, "max_leaf_nodes": 48, "min_samples_leaf": 40}
 INNER_FOLDS = 3
-# Each stage may be a bag of boosted models that differ only in their random state (it picks the rows
-# that set the features' bin edges), scoring the mean of their log-odds: less variance between
-# retrainings, for `bag` times the trees to evaluate. 1: a single model per stage.
+# Each stage may be a bag of boosted models that differ only in their random state, scoring the mean
+# of their log-odds: less variance between retrainings, for `bag` times the trees to evaluate. 1: a
+# single model per stage. With these parameters the random state only picks the rows that set the
+# features' bin edges, and only in fits of more than 200,000 rows (every stage here; below that the
+# members would be copies).
 BAG = {"text": 1, "html": 1}
 # Extra renderings of the pages (training/renderings.py) teach the model other converters' habits, but
 # at full weight they also tilt it towards whole pages: on the contaminated set, host lines kept fell
