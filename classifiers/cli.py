@@ -74,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
                            help="where to write the model (default: the package's models folder)")
         else:
             t.add_argument("--threshold", type=_threshold,
-                           help="a fixed decision threshold (default: each model's own rule: text 0.5, html 0.4, "
+                           help="a fixed decision threshold (default: each model's own rule: text 0.5, html 0.5, "
                                 "or half of a document's best score when that is lower)")
             t.add_argument("--report", type=Path, default=Path("reports/evaluation.json"))
         t.add_argument("--predictions", type=Path,
