@@ -28,7 +28,8 @@ INNER_FOLDS = 3
 # of their log-odds: less variance between retrainings, for `bag` times the trees to evaluate. 1: a
 # single model per stage. With these parameters the random state only picks the rows that set the
 # features' bin edges, and only in fits of more than 200,000 rows (every stage here; below that the
-# members would be copies).
+# members would be copies). A bag of 3 for the HTML model was cross-validated and left out: 0.0015 above
+# the average single model for 1.32x the evaluation time (docs/model-report.md, HTML model).
 BAG = {"text": 1, "html": 1}
 # Extra renderings of the pages (training/renderings.py) teach the model other converters' habits, but
 # at full weight they also tilt it towards whole pages: on the contaminated set, host lines kept fell
