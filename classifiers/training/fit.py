@@ -120,8 +120,10 @@ def fit_two_stage(rows: list[DocRows], progress: bool = False) -> SegmentModel:
     folds = assign_folds([r.doc.domain for r in rows], INNER_FOLDS)
     doc_fold = np.array([folds[r.doc.domain] for r in rows])
     row_fold = np.repeat(doc_fold, [len(r.y) for r in rows])
-    stage1_params, stage2_params = stage_params(_is_html(rows))
-    bag = BAG["html" if _is_html(rows) else "text"]
+    html = _is_html(rows)
+    mode = "html" if html else "text"
+    stage1_params, stage2_params = stage_params(html)
+    bag = BAG[mode]
     bar = _progress(INNER_FOLDS + 2, "fit", progress)
     x1: np.ndarray | None = None
     for k in range(INNER_FOLDS):
@@ -143,12 +145,11 @@ def fit_two_stage(rows: list[DocRows], progress: bool = False) -> SegmentModel:
     stage2 = fit_trees(x2, y, stage2_params, w, bag)
     bar.update(1)
     extracted_stage, gate = None, None
-    if not _is_html(rows):
+    if not html:
         extracted_stage, gate = _fit_extracted(rows, x2, y, w, p1, bounds)
     bar.close()
     identity = Calibration(np.zeros(0), np.zeros(0))
     words, attrs = _lexicons_for(rows)
-    mode = "html" if attrs is not None else "text"
     return SegmentModel(words, stage1, stage2, identity, threshold=0.5, metadata={"mode": mode}, attr_lexicon=attrs,
                         extracted_stage=extracted_stage, gate=gate)
 
